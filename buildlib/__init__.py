@@ -1,0 +1,1 @@
+"""Build internals behind build.py: page rendering, Decision Desk assets, security headers."""

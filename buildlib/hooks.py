@@ -1,0 +1,69 @@
+"""MkDocs hook implementations and the build commands; build.py is the only caller."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYODIDE_MODE_ENV = "POLICY_SITE_PYODIDE"
+PYODIDE_MODES = ("cdn", "self-host")
+COMMANDS = ("build", "serve")
+
+
+class BuildError(Exception):
+    """The build cannot go on; the message says what to do."""
+
+
+def pyodide_mode() -> str:
+    """The Pyodide mode this build uses, from build.py's --pyodide."""
+    mode = os.environ.get(PYODIDE_MODE_ENV, "cdn")
+    if mode not in PYODIDE_MODES:
+        raise BuildError(f"unknown Pyodide mode {mode!r}; valid modes: {', '.join(PYODIDE_MODES)}")
+    return mode
+
+
+def on_config(config):
+    pyodide_mode()
+    return config
+
+
+def on_page_markdown(markdown, page, config, files):
+    from . import pages
+
+    return pages.render_markdown(markdown, page, config)
+
+
+def on_page_content(html, page, config, files):
+    return html
+
+
+def on_post_page(output, page, config):
+    return output
+
+
+def on_post_build(config):
+    return None
+
+
+def _load_config(args: argparse.Namespace, **overrides):
+    from mkdocs.config import load_config
+
+    return load_config(str(ROOT / "mkdocs.yml"), site_dir=args.site_dir, **overrides)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run `build` or `serve`; return the exit code."""
+    if args.command == "build":
+        from mkdocs.commands.build import build
+
+        config = _load_config(args, strict=True)
+        build(config)
+        return 0
+    if args.command == "serve":
+        from mkdocs.commands.serve import serve
+
+        serve(str(ROOT / "mkdocs.yml"), dev_addr=args.dev_addr, strict=True, livereload=True)
+        return 0
+    raise BuildError(f"unknown command {args.command!r}")
