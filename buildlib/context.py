@@ -6,6 +6,8 @@ from pathlib import Path
 
 import policy_engine as engine
 
+from . import desk_html
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -21,4 +23,5 @@ def page_context(page, config) -> dict:
         "policy_version": engine.POLICY_VERSION,
         "revisions": engine.REVISIONS,
         "page": page,
+        **desk_html.context(page, config),
     }

@@ -1,4 +1,9 @@
-"""MkDocs hook implementations and the build commands; build.py is the only caller."""
+"""MkDocs hook implementations and the build commands; build.py is the only caller.
+
+Each concern lives in its own module; this file only wires them to MkDocs' events:
+pages (Jinja from the engine), desk (Decision Desk assets), desk_html (the Desk's markup),
+csp (Content-Security-Policy), drift (prose-rule drift and snapshots), compress (.gz/.br copies).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYODIDE_MODE_ENV = "POLICY_SITE_PYODIDE"
 PYODIDE_MODES = ("cdn", "self-host")
-COMMANDS = ("build", "serve")
+COMMANDS = ("build", "serve", "snapshot", "confirm-rules")
 
 
 class BuildError(Exception):
@@ -25,7 +30,11 @@ def pyodide_mode() -> str:
 
 
 def on_config(config):
+    from . import desk, drift
+
     pyodide_mode()
+    drift.check(config)
+    desk.on_config(config, pyodide_mode())
     return config
 
 
@@ -36,15 +45,22 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html, page, config, files):
-    return html
+    from . import desk_html
+
+    return desk_html.on_page_content(html, page, config)
 
 
 def on_post_page(output, page, config):
-    return output
+    from . import csp
+
+    return csp.apply(output, page, config)
 
 
 def on_post_build(config):
-    return None
+    from . import compress, desk
+
+    desk.write_assets(config)
+    compress.precompress(Path(config["site_dir"]))
 
 
 def _load_config(args: argparse.Namespace, **overrides):
@@ -54,16 +70,19 @@ def _load_config(args: argparse.Namespace, **overrides):
 
 
 def run_command(args: argparse.Namespace) -> int:
-    """Run `build` or `serve`; return the exit code."""
+    """Run a build.py command; return the exit code."""
     if args.command == "build":
         from mkdocs.commands.build import build
 
-        config = _load_config(args, strict=True)
-        build(config)
+        build(_load_config(args, strict=True))
         return 0
     if args.command == "serve":
         from mkdocs.commands.serve import serve
 
         serve(str(ROOT / "mkdocs.yml"), dev_addr=args.dev_addr, strict=True, livereload=True)
         return 0
+    if args.command in ("snapshot", "confirm-rules"):
+        from . import drift
+
+        return drift.run_command(args)
     raise BuildError(f"unknown command {args.command!r}")
