@@ -2,17 +2,79 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import policy_engine as engine
+from policy_engine.rules import RULES_BY_ID
+from policy_engine.tickets import PAYMENT_REQUIRED
 
 from . import desk_html
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def md_link(reference: str) -> str:
+    """A rule reference ("cancellation/#pending-orders") as a Markdown link target MkDocs validates."""
+    page, _, anchor = reference.partition("#")
+    page = page.strip("/")
+    target = f"{page}.md" if page else "index.md"
+    return f"{target}#{anchor}" if anchor else target
+
+
+def rules_about(topic: str | engine.Topic) -> list[engine.Rule]:
+    """The rules of one part of the policy, in declared order."""
+    topic = engine.Topic(topic)
+    return [rule for rule in engine.RULES if rule.topic is topic]
+
+
+def status_rule(status: str | engine.Status) -> engine.Rule:
+    """The rule that states what a status means for cancellation (its section on the Cancellation page)."""
+    return RULES_BY_ID[f"status.{engine.Status(status).value}"]
+
+
+def rule_anchor(rule: engine.Rule) -> str:
+    """The id of a rule's entry in the rule index, e.g. "rule-status-pending"."""
+    return "rule-" + rule.id.replace(".", "-").replace("_", "-")
+
+
+def nav_titles(config) -> dict[str, str]:
+    """Each page's nav title by its URL ("cancellation/"), from mkdocs.yml's nav."""
+    titles: dict[str, str] = {}
+
+    def walk(items) -> None:
+        for item in items or ():
+            if isinstance(item, dict):
+                for title, target in item.items():
+                    if isinstance(target, str):
+                        stem = target.removesuffix(".md")
+                        titles["" if stem == "index" else f"{stem}/"] = title
+                    else:
+                        walk(target)
+
+    walk(config.get("nav"))
+    return titles
+
+
+def section_title(reference: str) -> str:
+    """The heading text of the section a reference points to, read from its page's source."""
+    page, _, anchor = reference.partition("#")
+    source = ROOT / "docs" / md_link(page)
+    pattern = re.compile(r"^#{1,6}\s+(.+?)\s*\{\s*#" + re.escape(anchor) + r"\s*\}\s*$", re.MULTILINE)
+    match = pattern.search(source.read_text(encoding="utf-8")) if source.is_file() else None
+    if match is None or "{" in match.group(1):
+        return anchor.replace("-", " ").capitalize()
+    return match.group(1)
+
+
+def _no_desk() -> str:
+    """Stand-in until desk_html provides decision_desk(): the page still builds."""
+    return ""
+
+
 def page_context(page, config) -> dict:
     """The names available inside every page's {{ … }}."""
+    desk = desk_html.context(page, config)
     return {
         "engine": engine,
         "statuses": list(engine.Status),
@@ -23,5 +85,15 @@ def page_context(page, config) -> dict:
         "policy_version": engine.POLICY_VERSION,
         "revisions": engine.REVISIONS,
         "page": page,
-        **desk_html.context(page, config),
+        "rule": RULES_BY_ID.__getitem__,
+        "rules_about": rules_about,
+        "status_rule": status_rule,
+        "rule_anchor": rule_anchor,
+        "md_link": md_link,
+        "page_title": nav_titles(config).__getitem__,
+        "section_title": section_title,
+        "ticket_fields": list(engine.TicketField),
+        "payment_fields": PAYMENT_REQUIRED,
+        **({} if "decision_desk" in desk else {"decision_desk": _no_desk}),
+        **desk,
     }

@@ -1,11 +1,314 @@
-"""Decision Desk assets: engine archive, trimmed stdlib, worker and glue, Pyodide core. (OWNER: desk-engine helper; placeholder wiring)"""
+"""Decision Desk assets: engine archive, trimmed stdlib, worker and glue, Pyodide core.
+
+`on_config(config, mode)` computes every asset (content-hashed names under assets/desk/);
+`assets()` tells the other build modules their site-root-relative paths; `write_assets(config)`
+writes them into the built site. The Pyodide version is read once, from package.json.
+
+The trimmed standard library is made by Pyodide itself under Node (widget/tools/trim-stdlib.mjs):
+it runs the engine through the bridge, keeps only the stdlib modules that got loaded, and compiles
+them with Pyodide's own Python. The build then boots Pyodide with that zip, the way the worker does
+(widget/tools/run-bridge.mjs), and refuses to go on unless the whole decision table equals
+CPython's. The verified zip is cached in .cache/desk/, keyed by everything it depends on.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ENGINE_DIR = ROOT / "policy_engine"
+WIDGET_DIR = ROOT / "widget"
+TOOLS_DIR = WIDGET_DIR / "tools"
+PYODIDE_DIR = ROOT / "node_modules" / "pyodide"
+CACHE_DIR = ROOT / ".cache" / "desk"
+PACKAGE_JSON = ROOT / "package.json"
+
+ASSET_DIR = "assets/desk"
+CDN_INDEX_URL = "https://cdn.jsdelivr.net/pyodide/v{version}/full/"
+SELF_HOST_DIR = "assets/pyodide/v{version}"
+CORE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
+MANIFEST = f"{ASSET_DIR}/pyodide-manifest.json"
+HASH_LENGTH = 10
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+NODE_TIMEOUT = 300  # seconds for one Pyodide run under Node; a first boot takes a few
+
+
+@dataclass(frozen=True)
+class DeskAssets:
+    """Where the Desk's files are, relative to the site root (no leading slash)."""
+
+    glue: str
+    css: str
+    worker: str
+    engine: str
+    stdlib: str
+    lock: str | None
+    index_url: str
+    pyodide_version: str
+    mode: str
+
+
+_state: dict = {}
+
+
+def _hashed(name: str, content: bytes) -> str:
+    """"desk.mjs" -> "assets/desk/desk.<first 10 hex of sha256>.mjs"."""
+    stem, _, suffix = name.partition(".")
+    return f"{ASSET_DIR}/{stem}.{hashlib.sha256(content).hexdigest()[:HASH_LENGTH]}.{suffix}"
+
+
+def _error(message: str) -> Exception:
+    from .hooks import BuildError
+
+    return BuildError(message)
+
+
+def pyodide_version() -> str:
+    """The pinned Pyodide version: package.json's devDependencies.pyodide, written nowhere else."""
+    try:
+        version = json.loads(PACKAGE_JSON.read_text(encoding="utf-8"))["devDependencies"]["pyodide"]
+    except (OSError, ValueError, KeyError) as error:
+        raise _error(f"cannot read the Pyodide pin from {PACKAGE_JSON.name} devDependencies.pyodide: {error}") from None
+    if not isinstance(version, str) or not version.replace(".", "").isdigit():
+        raise _error(f"package.json pins pyodide to {version!r}; pin an exact version such as 314.0.7")
+    return version
+
+
+def _installed_pyodide(version: str) -> None:
+    try:
+        installed = json.loads((PYODIDE_DIR / "package.json").read_text(encoding="utf-8"))["version"]
+    except (OSError, ValueError, KeyError):
+        raise _error("node_modules/pyodide is missing: run `npm ci` (or `make setup`)") from None
+    if installed != version:
+        raise _error(f"node_modules/pyodide is {installed} but package.json pins {version}: run `npm ci`")
+
+
+# --- The engine archive -------------------------------------------------------------------------
+
+def engine_sources() -> list[Path]:
+    """The engine's modules that ship to the browser: policy_engine/*.py, sorted."""
+    return sorted(path for path in ENGINE_DIR.glob("*.py") if path.is_file())
+
+
+def _deterministic_zip(files: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, files[name], compresslevel=9)
+    return buffer.getvalue()
+
+
+def engine_archive() -> bytes:
+    """A deterministic zip of policy_engine/*.py (no tests, no caches), for pyodide.unpackArchive."""
+    return _deterministic_zip({f"policy_engine/{path.name}": path.read_bytes() for path in engine_sources()})
+
+
+def lock_contents(version: str) -> bytes:
+    """A lockfile with no packages: Pyodide gets it as lockFileContents and fetches no pyodide-lock.json."""
+    try:
+        info = json.loads((PYODIDE_DIR / "pyodide-lock.json").read_text(encoding="utf-8"))["info"]
+    except (OSError, ValueError, KeyError) as error:
+        raise _error(f"cannot read node_modules/pyodide/pyodide-lock.json: {error}") from None
+    return json.dumps({"info": info, "packages": {}}, sort_keys=True, separators=(",", ":")).encode()
+
+
+# --- The trimmed standard library ---------------------------------------------------------------
+
+SAMPLE_LINKS = (
+    "https://t.me/yourchannel", "t.me/yourchannel/123", "https://t.me/yourchannel/5/123", "@yourchannel",
+    "@shop_bot", "https://t.me/+AbCdEfGhIj", "https://t.me/joinchat/AbCdEfGhIj", "https://t.me/c/123456/7",
+    "https://t.me/s/yourchannel", "https://t.me/+15551234567", "tg://resolve?domain=yourchannel&post=5",
+    "tg://join?invite=AbCdEfGhIj", "tg://privatepost?channel=123&post=4", "tg://settings",
+    "yourchannel.t.me", "https://example.com/x", "@a", "@bad__name", "", "x" * 3000, "https://t.me/",
+)
+
+
+def exercise_calls() -> list[list]:
+    """Bridge calls that reach every code path the Desk uses, good input and bad."""
+    calls: list[list] = [["table", {}]]
+    calls += [["decide", params] for params in (
+        {"status": "processing", "facts": ["wrong_link", "duplicate_order"]},
+        {"status": "no-such-status"}, {"status": "pending", "facts": ["no-such-fact"]},
+        {"status": "completed", "facts": ["service_unavailable"]}, {"status": "pending", "facts": "wrong_link"},
+        {"status": 7, "facts": {}}, {"status": "pending", "extra": 1}, {},
+    )]
+    calls += [["check_link", {"text": text}] for text in SAMPLE_LINKS]
+    calls += [["check_link", {"text": 12}], ["check_link", {}]]
+    good = {"order_id": "123456", "telegram_link": "https://t.me/yourchannel", "service": "Telegram views",
+            "reason": "I pasted the wrong channel link.", "status": "processing", "facts": ["wrong_link"]}
+    calls += [["draft_ticket", params] for params in (
+        good,
+        {**good, "telegram_link": "https://t.me/+AbCdEfGhIj"},
+        {**good, "facts": ["payment_related"], "transaction_reference": "TX-99812", "amount": "12.50 USD"},
+        {**good, "facts": ["payment_related"], "amount": 12.5, "transaction_reference": "TX-1"},
+        {**good, "reason": "my password is hunter2 and the code 123456"},
+        {**good, "order_id": "abc", "service": "", "reason": "<script>alert(1)</script>\nline two"},
+        {**good, "status": "completed", "facts": ["service_unavailable"]},
+        {**good, "amount": True}, {"order_id": "1"},
+    )]
+    calls += [["no_such_method", {}], ["table", {"x": 1}]]
+    return calls
+
+
+def _tool(name: str) -> Path:
+    return TOOLS_DIR / name
+
+
+def _node(script: str, *args: str, what: str) -> str:
+    node = shutil.which("node")
+    if node is None:
+        raise _error("node is not installed; the Desk's stdlib is made by Pyodide under Node (apt-get install nodejs)")
+    try:
+        result = subprocess.run([node, str(_tool(script)), *args], cwd=ROOT, capture_output=True, text=True,
+                                timeout=NODE_TIMEOUT, check=False)
+    except subprocess.TimeoutExpired:
+        raise _error(f"{what} took longer than {NODE_TIMEOUT} s under Node") from None
+    if result.returncode != 0:
+        raise _error(f"{what} failed (exit {result.returncode}):\n{result.stderr.strip()[-3000:]}")
+    return result.stdout.strip().splitlines()[-1]
+
+
+def _cpython_table() -> list[dict]:
+    from policy_engine.table import decision_table
+
+    return [decision.to_dict() for decision in decision_table()]
+
+
+def verify_in_pyodide(engine: bytes, stdlib: Path, lock: bytes, calls: list | None = None) -> dict:
+    """Boot Pyodide under Node exactly as the worker does (trimmed stdlib, lockFileContents, no
+    packages), run `calls` (default: the whole table) and return run-bridge.mjs's JSON report."""
+    with tempfile.TemporaryDirectory(prefix="desk-verify-") as tmp:
+        work = Path(tmp)
+        (work / "engine.zip").write_bytes(engine)
+        (work / "lock.json").write_bytes(lock)
+        (work / "calls.json").write_text(json.dumps(calls if calls is not None else [["table", {}]]))
+        out = _node("run-bridge.mjs", "--engine", str(work / "engine.zip"), "--stdlib", str(stdlib),
+                    "--lock", str(work / "lock.json"), "--calls", str(work / "calls.json"),
+                    what="booting Pyodide with the trimmed stdlib")
+    return json.loads(out)
+
+
+def _stdlib_key(engine: bytes, version: str, calls: list) -> str:
+    digest = hashlib.sha256()
+    for part in (engine, version.encode(), json.dumps(calls, sort_keys=True).encode(),
+                 _tool("trim-stdlib.mjs").read_bytes(), _tool("run-bridge.mjs").read_bytes()):
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()[:20]
+
+
+def trimmed_stdlib(engine: bytes, version: str, lock: bytes) -> bytes:
+    """The trimmed, precompiled stdlib zip: from .cache/desk/ when nothing it depends on changed."""
+    calls = exercise_calls()
+    cached = CACHE_DIR / f"stdlib-{_stdlib_key(engine, version, calls)}.zip"
+    if cached.is_file():
+        return cached.read_bytes()
+    with tempfile.TemporaryDirectory(prefix="desk-trim-") as tmp:
+        work = Path(tmp)
+        (work / "engine.zip").write_bytes(engine)
+        (work / "calls.json").write_text(json.dumps(calls))
+        out = work / "stdlib.zip"
+        _node("trim-stdlib.mjs", "--engine", str(work / "engine.zip"), "--calls", str(work / "calls.json"),
+              "--out", str(out), what="trimming the stdlib with Pyodide")
+        report = verify_in_pyodide(engine, out, lock)
+        if report.get("pyodideVersion") != version:
+            raise _error(f"Pyodide under Node reports {report.get('pyodideVersion')}, package.json pins {version}")
+        reply = report["replies"][0]
+        if not reply.get("ok") or reply["value"] != _cpython_table():
+            raise _error("the engine in Pyodide (trimmed stdlib) does not give CPython's decision table: "
+                         f"{json.dumps(reply)[:500]}")
+        data = out.read_bytes()
+    CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_suffix(f".{os.getpid()}.tmp")
+    partial.write_bytes(data)
+    partial.replace(cached)
+    return data
+
+
+# --- The build's view ---------------------------------------------------------------------------
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        raise _error(f"the Decision Desk needs {path.relative_to(ROOT)}, which is missing") from None
+
+
+def _read_page_file(path: Path) -> bytes:
+    # TEMPORARY while the page glue is being written: an absent desk.mjs/desk.css is empty.
+    return path.read_bytes() if path.exists() else b""
+
 
 def on_config(config, mode: str) -> None:
-    """Compute the Desk's asset names for this build."""
+    """Compute every Desk asset (and its content-hashed name) for this build."""
+    from .hooks import PYODIDE_MODES
+
+    if mode not in PYODIDE_MODES:
+        raise _error(f"unknown Pyodide mode {mode!r}; valid modes: {', '.join(PYODIDE_MODES)}")
+    version = pyodide_version()
+    _installed_pyodide(version)
+    engine = engine_archive()
+    lock = lock_contents(version)
+    stdlib = trimmed_stdlib(engine, version, lock)
+    files = {
+        "glue": ("desk.mjs", _read_page_file(WIDGET_DIR / "desk.mjs")),
+        "css": ("desk.css", _read_page_file(WIDGET_DIR / "desk.css")),
+        "worker": ("worker.mjs", _read(WIDGET_DIR / "worker.mjs")),
+        "engine": ("engine.zip", engine),
+        "stdlib": ("stdlib.zip", stdlib),
+        "lock": ("lock.json", lock),
+    }
+    paths = {key: _hashed(name, content) for key, (name, content) in files.items()}
+    index_url = CDN_INDEX_URL.format(version=version) if mode == "cdn" else SELF_HOST_DIR.format(version=version) + "/"
+    _state.clear()
+    _state["assets"] = DeskAssets(**paths, index_url=index_url, pyodide_version=version, mode=mode)
+    _state["files"] = {paths[key]: content for key, (_, content) in files.items()}
+
+
+def assets() -> DeskAssets:
+    """The Desk's asset paths for this build (after on_config)."""
+    if "assets" not in _state:
+        raise _error("buildlib.desk.assets() was called before on_config")
+    return _state["assets"]
+
+
+def core_manifest(version: str) -> dict:
+    """sha256 of each self-hosted Pyodide core file, as copied from node_modules/pyodide."""
+    directory = SELF_HOST_DIR.format(version=version)
+    return {
+        "pyodide_version": version,
+        "source": "node_modules/pyodide",
+        "files": {
+            f"{directory}/{name}": hashlib.sha256((PYODIDE_DIR / name).read_bytes()).hexdigest()
+            for name in CORE_FILES
+        },
+    }
 
 
 def write_assets(config) -> None:
-    """Write the Desk's assets into the built site."""
+    """Write the Desk's assets into the built site (and, in self-host mode, the Pyodide core)."""
+    desk = assets()
+    site = Path(config["site_dir"])
+    for relative, content in _state["files"].items():
+        target = site / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    if desk.mode != "self-host":
+        return
+    manifest = core_manifest(desk.pyodide_version)
+    for relative in manifest["files"]:
+        target = site / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(PYODIDE_DIR / Path(relative).name, target)
+    (site / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")

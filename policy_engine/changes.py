@@ -6,7 +6,9 @@ The "Changes to this policy" page is rendered from this list.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import date
 
 
 @dataclass(frozen=True)
@@ -34,3 +36,23 @@ REVISIONS: tuple[Revision, ...] = (
 )
 
 POLICY_VERSION: str = REVISIONS[0].effective
+
+
+def problems(revisions: tuple[Revision, ...]) -> list[str]:
+    """What is wrong with a list of revisions: each date ISO, unique, strictly newest first."""
+    found = [] if revisions else ["There must be at least one revision."]
+    for index, revision in enumerate(revisions):
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", revision.effective):
+            found.append(f"Revision {revision.effective!r} ({revision.title!r}): the date must be YYYY-MM-DD.")
+            continue
+        try:
+            date.fromisoformat(revision.effective)
+        except ValueError:
+            found.append(f"Revision {revision.effective!r} ({revision.title!r}): not a real date.")
+            continue
+        if not revision.title.strip() or not revision.summary.strip():
+            found.append(f"Revision {revision.effective}: it needs a title and a summary.")
+        if index and revision.effective >= revisions[index - 1].effective:
+            found.append(f"Revision {revision.effective} must be older than {revisions[index - 1].effective} "
+                         "above it: list revisions newest first, one per date.")
+    return found

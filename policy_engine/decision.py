@@ -117,7 +117,9 @@ def _better(a: tuple[CancellationOutlook, RefundOutlook], b: tuple[CancellationO
     return (a[0].rank, a[1].rank) < (b[0].rank, b[1].rank)
 
 
-def _would_change(status: Status, facts: frozenset[Fact], current: tuple[CancellationOutlook, RefundOutlook]) -> Change | None:
+def _would_change(
+    status: Status, facts: frozenset[Fact], current: tuple[CancellationOutlook, RefundOutlook]
+) -> Change | None:
     """Search the fewest toggled circumstances that give a better outlook; ties go to declared order."""
     for size in range(1, len(Fact) + 1):
         best: tuple[tuple[CancellationOutlook, RefundOutlook], tuple[Fact, ...]] | None = None

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from enum import Enum
+from enum import StrEnum
 
 from .errors import UnknownFactError
 
 
-class Fact(str, Enum):
+class Fact(StrEnum):
     """A circumstance of the order that can change the outcome."""
 
     WRONG_LINK = "wrong_link"

@@ -129,7 +129,8 @@ def next_step(status: Status, facts: frozenset[Fact], outlook: C) -> str:
                 "open a ticket and describe it.")
     return {
         C.MAY_BE_REVIEWED: "Open a support ticket now, while the order has not advanced. Include the details below.",
-        C.LIMITED: "Open a ticket soon. Support will check whether the order can still be stopped and explain the options.",
+        C.LIMITED: "Open a ticket soon. Support will check whether the order can still be stopped "
+                   "and explain the options.",
         C.UNLIKELY: "You can still open a ticket, and support will explain what can be done, "
                     "but expect the order to continue.",
         C.NOT_AVAILABLE: "Cancellation is not available. Open a ticket if you need the order explained.",

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class CancellationOutlook(str, Enum):
+class CancellationOutlook(StrEnum):
     """How likely a cancellation is, ordered best to worst."""
 
     MAY_BE_REVIEWED = "may_be_reviewed"
@@ -49,7 +49,7 @@ _CANCEL_SUMMARIES = {
 }
 
 
-class RefundOutlook(str, Enum):
+class RefundOutlook(StrEnum):
     """What may happen to the money, following the policy's cases A to D. None is a guarantee."""
 
     BALANCE_REVIEW = "balance_review"
@@ -86,8 +86,10 @@ _REFUND_LABELS = {
 }
 
 _REFUND_SUMMARIES = {
-    RefundOutlook.BALANCE_REVIEW: "Support may review cancellation and possible balance handling. This is not a promise of a refund.",
+    RefundOutlook.BALANCE_REVIEW: "Support may review cancellation and possible balance handling. "
+                                  "This is not a promise of a refund.",
     RefundOutlook.LIMITED: "The order entered processing, so refund or credit options may be limited.",
-    RefundOutlook.SERVICE_RULES: "Only part of the order was delivered; support may review it based on the service rules.",
+    RefundOutlook.SERVICE_RULES: "Only part of the order was delivered; "
+                                 "support may review it based on the service rules.",
     RefundOutlook.NOT_AVAILABLE: "The order cannot be cancelled, so a refund is usually not available.",
 }

@@ -8,10 +8,10 @@ The outcomes a rule leads to are routed in `outcomes.py`; this file only says wh
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Topic(str, Enum):
+class Topic(StrEnum):
     """The part of the policy a rule belongs to, in page order."""
 
     STATUS = "status"
@@ -49,7 +49,7 @@ def _rule(id: str, topic: Topic, title: str, statement: str, reference: str, mar
     return Rule(id, topic, title, statement, reference, mark)
 
 
-S, F, M, N, B, O, R = (
+S, F, M, N, B, O, R = (  # noqa: E741 - short aliases keep the rule table readable
     Topic.STATUS,
     Topic.REVIEW_FLOW,
     Topic.MAY_BE_REVIEWED,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 from .errors import UnknownStatusError
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """An order status as the panel shows it."""
 
     PENDING = "pending"

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from enum import Enum
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
 
-from .facts import Fact
+from .errors import PolicyInputError, TicketFieldError, UnknownFactError
+from .facts import Fact, parse_facts
+from .links import check_link
+from .statuses import parse_status
 
 
-class TicketField(str, Enum):
+class TicketField(StrEnum):
     """A piece of information a cancellation ticket should include."""
 
     ORDER_ID = "order_id"
@@ -46,3 +52,221 @@ def ticket_fields(facts: frozenset[Fact]) -> tuple[TicketField, ...]:
     if Fact.PAYMENT_RELATED in facts:
         return ALWAYS_REQUIRED + PAYMENT_REQUIRED
     return ALWAYS_REQUIRED
+
+
+# --- The ticket draft -------------------------------------------------------------------------
+
+STATUS_FIELD = "status"  # the problem key for the status and circumstances
+STATUS_LABEL = "Current status"
+
+ORDER_ID = re.compile(r"#?[0-9]{1,20}", re.ASCII)
+TRANSACTION_REFERENCE = re.compile(r"[A-Za-z0-9\-_./]{4,100}", re.ASCII)
+CURRENCY = r"(?:[A-Za-z]{3,4}|[$€£¥₽₹₮₺₴₸₦])"
+AMOUNT = re.compile(
+    rf"(?:(?P<before>{CURRENCY})\s?)?(?P<number>[0-9]{{1,12}}(?:[.,][0-9]+)?)(?:\s?(?P<after>{CURRENCY}))?",
+    re.ASCII | re.IGNORECASE,
+)
+# Characters that do not belong in a ticket: control codes and the invisible marks that reorder text.
+HIDDEN_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+LINE_BREAK = re.compile(r"[\n\r\t\u2028\u2029]")
+
+# What a password, login or 2FA code, or session string looks like when someone pastes one.
+SECRET_WORD = (
+    r"(?:password|passwd|passcode|pass\s*code|pwd|pin(?:\s*code)?|2fa(?:\s*code)?|two[\s-]*factor(?:\s*code)?"
+    r"|otp|one[\s-]*time\s*(?:code|password)|(?:login|log-in|sign[\s-]*in|verification|confirmation|security"
+    r"|auth(?:entication)?|telegram|sms)\s*code|session(?:\s*string)?|cloud\s*password)"
+)
+LABELLED_SECRET = re.compile(rf"\b{SECRET_WORD}\s*[:=]\s*\S", re.IGNORECASE)
+SECRET_WITH_VALUE = re.compile(
+    rf"\b{SECRET_WORD}(?:\s+(?:is|was|are|were))?\s*[-:=#]?\s*[\"'“‘]?(?=\S*[0-9])\S{{4,}}", re.IGNORECASE,
+)
+LABELLED_CODE = re.compile(
+    r"(?:\b(?P<kind>\w+)\s+)?\bcode\b\W{0,3}(?:is\s+|was\s+)?[0-9](?:[\s-]?[0-9]){4,5}\b", re.IGNORECASE,
+)
+NOT_A_LOGIN_CODE = frozenset({"order", "promo", "coupon", "discount", "transaction", "payment", "tracking",
+                              "reference", "service", "product", "postal", "zip"})
+SESSION_STRING = re.compile(r"(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_=-]{100,}", re.ASCII)
+LONG_HEX = re.compile(r"\b[0-9a-fA-F]{128,}\b", re.ASCII)
+
+
+def _no_password_message() -> str:
+    from .rules import rule  # the No Password Required page is stated once, in the rules
+
+    return (
+        "This looks like a password, a login or 2FA code, or a session string. We never need it, "
+        "so it cannot go in a ticket: remove it, and do not share it with anyone. "
+        f"Read No Password Required: {rule('before.no_password').reference}"
+    )
+
+
+def looks_like_secret(value: str) -> bool:
+    """True when the text seems to carry a password, a login or 2FA code, or a session string."""
+    if LABELLED_SECRET.search(value) or SECRET_WITH_VALUE.search(value):
+        return True
+    if any((code["kind"] or "").lower() not in NOT_A_LOGIN_CODE for code in LABELLED_CODE.finditer(value)):
+        return True
+    if LONG_HEX.search(value):
+        return True
+    return any(_mixed(run) for run in SESSION_STRING.findall(value))
+
+
+def _mixed(run: str) -> bool:
+    """A long run of upper, lower and digits is a key or session, not a word or a link."""
+    return any(c.isupper() for c in run) and any(c.islower() for c in run) and any(c.isdigit() for c in run)
+
+
+@dataclass(frozen=True)
+class TicketDraft:
+    """A validated support ticket: labelled fields in order, warnings, and the plain-text body."""
+
+    fields: tuple[tuple[str, str], ...]
+    warnings: tuple[str, ...]
+    text: str
+
+    def to_dict(self) -> dict:
+        """The draft as plain data."""
+        return {
+            "fields": [{"label": label, "value": value} for label, value in self.fields],
+            "warnings": list(self.warnings),
+            "text": self.text,
+        }
+
+
+def _text(value: object, name: str, *, required: bool = True, lines: bool = False) -> tuple[str | None, str | None]:
+    """The stripped text of a field, or the problem with it."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, (f"Please enter the {name}." if required else None)
+    if not isinstance(value, str):
+        return None, f"The {name} must be text."
+    text = value.strip()
+    if looks_like_secret(text):
+        return None, _no_password_message()
+    if HIDDEN_CHARACTERS.search(text) or (not lines and LINE_BREAK.search(text)):
+        where = "hidden control characters" if HIDDEN_CHARACTERS.search(text) else "line breaks"
+        return None, f"The {name} contains {where}. Type it again as plain text."
+    return text, None
+
+
+def _length(text: str, name: str, low: int, high: int) -> str | None:
+    if len(text) < low:
+        return f"The {name} is too short: write at least {low} characters."
+    if len(text) > high:
+        return f"The {name} is too long ({len(text)} characters): keep it under {high + 1}."
+    return None
+
+
+def _amount(value: object) -> tuple[str | None, str | None]:
+    if isinstance(value, bool):
+        return None, "The amount must be a number, like 12.50 or 12.50 USD."
+    if isinstance(value, int | float):
+        value = format(value, "f").rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
+    text, problem = _text(value, "amount")
+    if problem or text is None:
+        return None, problem
+    match = AMOUNT.fullmatch(text)
+    if not match or (match["before"] and match["after"]):
+        return None, "Write the amount as a number with an optional currency, like 12.50, 12.50 USD or $12.50."
+    whole, _, decimals = match["number"].replace(",", ".").partition(".")
+    if len(decimals) > 2:
+        return None, "The amount can have at most 2 decimals, like 12.50."
+    if int(whole) == 0 and not decimals.strip("0"):
+        return None, "The amount must be more than zero."
+    return text, None
+
+
+def draft_ticket(
+    *,
+    order_id: object,
+    telegram_link: object,
+    service: object,
+    reason: object,
+    status: object,
+    facts: object = (),
+    transaction_reference: object = None,
+    amount: object = None,
+) -> TicketDraft:
+    """Validate every field and compose the ticket; raise TicketFieldError listing every bad field."""
+    from .decision import check_consistent  # decision imports this module for ticket_fields
+
+    problems: dict[str, str] = {}
+    values: dict[TicketField, str] = {}
+
+    def keep(field: TicketField, text: str | None, problem: str | None) -> None:
+        if problem:
+            problems[field.value] = problem
+        elif text is not None:
+            values[field] = text
+
+    text, problem = _text(order_id, "order ID")
+    if text is not None and not ORDER_ID.fullmatch(text):
+        problem = "The order ID is the number in your order history: digits only, like 123456."
+    keep(TicketField.ORDER_ID, text, problem)
+
+    warnings: tuple[str, ...] = ()
+    text, problem = _text(telegram_link, "Telegram link")
+    if text is not None:
+        check = check_link(text)
+        if not check.valid:
+            problem = " ".join(check.problems)
+        elif not check.public:
+            warnings = check.problems
+    keep(TicketField.TELEGRAM_LINK, text, problem)
+
+    text, problem = _text(service, "service name")
+    keep(TicketField.SERVICE, text, problem or (text and _length(text, "service name", 2, 200)))
+
+    text, problem = _text(reason, "reason for cancellation", lines=True)
+    keep(TicketField.REASON, text, problem or (text and _length(text, "reason", 5, 2000)))
+
+    parsed_status, parsed_facts, status_problems = None, None, []
+    try:
+        parsed_status = parse_status(status)
+    except PolicyInputError as error:
+        status_problems.append(str(error))
+    try:
+        if not isinstance(facts, Iterable):
+            raise UnknownFactError("The circumstances must be a list of ids, like wrong_link.")
+        parsed_facts = parse_facts(facts)
+    except PolicyInputError as error:
+        status_problems.append(str(error))
+    if parsed_status is not None and parsed_facts is not None:
+        try:
+            check_consistent(parsed_status, parsed_facts)
+        except PolicyInputError as error:
+            status_problems.append(str(error))
+    if status_problems:
+        problems[STATUS_FIELD] = " ".join(status_problems)
+
+    payment = parsed_facts is not None and Fact.PAYMENT_RELATED in parsed_facts
+    text, problem = _text(transaction_reference, "transaction reference", required=payment)
+    if text is not None and not TRANSACTION_REFERENCE.fullmatch(text):
+        problem = ("The transaction reference has 4 to 100 letters, digits or the marks - _ . / "
+                   "as your payment receipt shows it.")
+    keep(TicketField.TRANSACTION_REFERENCE, text, problem)
+
+    if amount is None or (isinstance(amount, str) and not amount.strip()):
+        if payment:
+            problems[TicketField.AMOUNT.value] = "Please enter the amount you paid, like 12.50 USD."
+    else:
+        keep(TicketField.AMOUNT, *_amount(amount))
+
+    if problems or parsed_status is None:
+        raise TicketFieldError(problems)
+
+    fields: list[tuple[str, str]] = []
+    for field in TicketField:
+        if field in values:
+            fields.append((field.label, values[field]))
+        if field is TicketField.SERVICE:
+            fields.append((STATUS_LABEL, parsed_status.label))
+    return TicketDraft(fields=tuple(fields), warnings=warnings, text=_body(fields))
+
+
+def _body(fields: list[tuple[str, str]]) -> str:
+    """Labelled lines; a multi-line value is indented so it cannot pose as another label."""
+    lines = []
+    for label, value in fields:
+        first, *more = value.splitlines() or [""]
+        lines.append(f"{label}: {first}")
+        lines.extend(f"  {line}" for line in more)
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,822 @@
+#!/usr/bin/env python3
+"""The benchmark: the policy site and its Decision Desk against a plain Material page and a default Pyodide boot.
+
+    python bench/run.py [--runs N] [--quick] [--out-dir DIR] [--results FILE]
+
+One run builds the site (self-host mode, via build.py) and the baseline site (bench/baseline/,
+plain Material with the site's theme settings, no hooks), writes a default-boot page (a plain
+`loadPyodide` of the same Pyodide core), serves all three with pre-compressed files on loopback,
+and measures side by side:
+
+  a. Lighthouse 12.2.3 on every page (mobile and desktop) and on the baseline page;
+  b. the Desk in headless Chromium over N cold and N warm loads, against the default boot
+     in a module worker and on the main thread;
+  c. the site's build time against the baseline's.
+
+It prints a Markdown table of medians with PASS/MISS against the targets of issue 5 and writes it
+to bench/RESULTS.md. A measurement that cannot be taken shows "n/a" with the reason. Benchmarks
+print numbers; they never fail on a slow result (exit status 0 unless the bench itself breaks).
+`--quick` (used by the smoke test): N=1, Lighthouse on the Desk page and the baseline, mobile only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import traceback
+import urllib.request
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+if str(BENCH) not in sys.path:
+    sys.path.insert(0, str(BENCH))
+
+from chromium_pages import INIT_SCRIPT, SELECT_MANY, SELECT_ONCE, write_default_boot  # noqa: E402
+
+from buildlib import compress, static_server  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+PLAYWRIGHT_FLAGS = [*CHROMIUM_FLAGS, "--disable-quic", "--no-first-run", "--disable-sync"]
+LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+PYODIDE_DIR = ROOT / "node_modules" / "pyodide"
+TRACE_CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline", "toplevel"]
+DESK_STATUS = "pending"
+LIVE_TIMEOUT_MS = 60_000
+LH_CATEGORIES = (("performance", "perf"), ("accessibility", "a11y"), ("best-practices", "best pr."), ("seo", "SEO"))
+
+
+# --- values -----------------------------------------------------------------------------------------
+
+@dataclass
+class Metric:
+    """Samples of one measurement, or the reason it could not be taken."""
+
+    samples: list[float] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+
+    def add(self, value: float | None, reason: str = "") -> None:
+        if value is None:
+            self.reasons.append(reason or "not measured")
+        else:
+            self.samples.append(float(value))
+
+    @property
+    def median(self) -> float | None:
+        return statistics.median(self.samples) if self.samples else None
+
+    @property
+    def reason(self) -> str:
+        return self.reasons[0] if self.reasons else "not measured"
+
+
+def na(reason: str) -> Metric:
+    return Metric(reasons=[reason])
+
+
+def fmt(metric: Metric | None, unit: str = "ms", digits: int = 0) -> str:
+    """A median for the table: '123 ms', '1.23 MB', or 'n/a (why)'."""
+    if metric is None:
+        return "n/a (not measured)"
+    value = metric.median
+    if value is None:
+        return f"n/a ({metric.reason})"
+    n = len(metric.samples)
+    if unit == "MB":
+        text = f"{value / 1e6:.2f} MB"
+    elif unit == "score":
+        text = f"{value:.2f}"
+    elif unit == "s":
+        text = f"{value:.1f} s"
+    else:
+        text = f"{value:.{digits}f} {unit}".rstrip()
+    return text if n <= 1 else f"{text} (n={n})"
+
+
+def ratio(a: Metric | None, b: Metric | None) -> float | None:
+    if a is None or b is None or a.median is None or not b.median:
+        return None
+    return a.median / b.median
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def _short(error: BaseException | str) -> str:
+    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return text[:160].replace("|", "/")
+
+
+# --- c. builds --------------------------------------------------------------------------------------
+
+def build_site(target: Path) -> tuple[float | None, str]:
+    """Build the site in self-host mode with build.py; return (seconds, error)."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "build", "--pyodide", "self-host", "--site-dir", str(target)],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+        return None, f"build.py failed: {_short(tail[0])}"
+    return seconds, ""
+
+
+def _theme_of_site() -> dict | None:
+    """The site's `theme:` settings from mkdocs.yml, without custom_dir (the site's own overrides)."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("", lambda loader, suffix, node: None)  # !ENV, !!python/name: ...
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(), Loader=Loader) or {}
+    theme = config.get("theme")
+    if not isinstance(theme, dict):
+        return None
+    theme = dict(theme)
+    theme.pop("custom_dir", None)
+    return theme
+
+
+def build_baseline(target: Path, config_path: Path) -> tuple[float | None, str]:
+    """Build the plain Material baseline with mkdocs (no hooks); return (seconds, error)."""
+    import yaml
+
+    config = yaml.safe_load((BENCH / "baseline" / "mkdocs.yml").read_text())
+    theme = _theme_of_site()
+    if theme:
+        config["theme"] = theme
+    config["docs_dir"] = str(BENCH / "baseline" / "docs")
+    config["markdown_extensions"] = ["admonition", "tables", "attr_list"]
+    config_path.write_text(yaml.safe_dump(config, sort_keys=False))
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    start = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(config_path), "-d", str(target)],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+        return None, f"mkdocs failed: {_short(tail[0])}"
+    return seconds, ""
+
+
+# --- serving ----------------------------------------------------------------------------------------
+
+class RevalidatingHandler(static_server.Handler):
+    """The static handler plus validators (ETag) on pre-compressed responses, as real hosts send.
+
+    Without a validator a `no-cache` response cannot be revalidated, so a warm reload would
+    download everything again. Used only when buildlib/static_server.py does not send one itself.
+    """
+
+    _extra_headers: dict[str, str] = {}
+
+    def _send_encoded(self, original, encoded, encoding):
+        stat = encoded.stat()
+        tag = f'"{encoding}-{stat.st_size:x}-{stat.st_mtime_ns:x}"'
+        if tag in self.headers.get("If-None-Match", ""):
+            self.send_response(304)
+            self._extra_headers = {"ETag": tag, "Vary": "Accept-Encoding"}
+            self.end_headers()
+            return None
+        self._extra_headers = {"ETag": tag}
+        return super()._send_encoded(original, encoded, encoding)
+
+    def end_headers(self):
+        for name, value in self._extra_headers.items():
+            self.send_header(name, value)
+        self._extra_headers = {}
+        super().end_headers()
+
+
+def serve(root: Path) -> tuple[static_server.StaticServer, str]:
+    """A started StaticServer(root, compress=True); ETag added when the server sends no validator."""
+    server = static_server.StaticServer(root, compress=True)
+    server.__enter__()
+    note = ""
+    probe = next((p for p in sorted(root.rglob("*.gz")) if p.with_suffix("").is_file()), None)
+    if probe is not None:
+        url = server.url + probe.relative_to(root).with_suffix("").as_posix()
+        request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            validated = response.headers.get("ETag") or response.headers.get("Last-Modified")
+        if not validated:
+            handler = type("BenchHandler", (RevalidatingHandler,), {"compress": True})
+            server.httpd.RequestHandlerClass = partial(handler, directory=str(root))
+            note = "ETag added by the bench"
+    return server, note
+
+
+# --- a. Lighthouse ----------------------------------------------------------------------------------
+
+@dataclass
+class LighthouseResult:
+    scores: dict[str, Metric] = field(default_factory=dict)
+    tbt: Metric = field(default_factory=Metric)
+    lcp: Metric = field(default_factory=Metric)
+    bytes: Metric = field(default_factory=Metric)
+
+
+def lighthouse(url: str, preset: str, report: Path, runs: int) -> LighthouseResult:
+    """Run Lighthouse `runs` times on url; medians of the four scores, TBT, LCP and bytes."""
+    result = LighthouseResult(scores={key: Metric() for key, _ in LH_CATEGORIES})
+    parts = [result.tbt, result.lcp, result.bytes, *result.scores.values()]
+    if not LIGHTHOUSE.exists():
+        for part in parts:
+            part.add(None, "node_modules/.bin/lighthouse missing (npm ci)")
+        return result
+    env = {**os.environ, "CHROME_PATH": CHROMIUM}
+    for index in range(runs):
+        path = report.with_name(f"{report.stem}-{index}.json")
+        command = [
+            str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={path}",
+            "--chrome-flags=--headless=new " + " ".join(CHROMIUM_FLAGS),
+        ]
+        if preset == "desktop":
+            command.append("--preset=desktop")
+        try:
+            done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+            if done.returncode != 0 or not path.exists():
+                raise RuntimeError(f"lighthouse exit {done.returncode}: {_short(done.stderr or done.stdout)}")
+            data = json.loads(path.read_text())
+            if data.get("runtimeError"):
+                raise RuntimeError(data["runtimeError"].get("message", "runtime error"))
+        except Exception as error:  # noqa: BLE001 (one failed run becomes "n/a", not a crash)
+            for part in parts:
+                part.add(None, _short(error))
+            continue
+        for key, _ in LH_CATEGORIES:
+            score = (data["categories"].get(key) or {}).get("score")
+            result.scores[key].add(score, f"no {key} score")
+        audits = data["audits"]
+        result.tbt.add(audits.get("total-blocking-time", {}).get("numericValue"), "no TBT")
+        result.lcp.add(audits.get("largest-contentful-paint", {}).get("numericValue"), "no LCP")
+        result.bytes.add(audits.get("total-byte-weight", {}).get("numericValue"), "no byte weight")
+    return result
+
+
+# --- b. the Desk and the default boot in Chromium -----------------------------------------------------
+
+@dataclass
+class LoadResult:
+    """One page load's measurements, in the page's own clock."""
+
+    first_answer: Metric = field(default_factory=Metric)
+    live_answer: Metric = field(default_factory=Metric)
+    boot: Metric = field(default_factory=Metric)
+    bytes: Metric = field(default_factory=Metric)
+    longest_task: Metric = field(default_factory=Metric)
+    requests: Metric = field(default_factory=Metric)
+
+    def merge(self, other: LoadResult) -> None:
+        for name in self.__dataclass_fields__:
+            mine, theirs = getattr(self, name), getattr(other, name)
+            mine.samples += theirs.samples
+            mine.reasons += theirs.reasons
+
+
+def longest_main_thread_task(trace: bytes) -> float | None:
+    """The longest task (ms) on any renderer main thread in a Chromium trace."""
+    events = json.loads(trace)
+    events = events.get("traceEvents", []) if isinstance(events, dict) else events
+    main_threads = {
+        (e.get("pid"), e.get("tid")) for e in events
+        if e.get("ph") == "M" and e.get("name") == "thread_name" and e.get("args", {}).get("name") == "CrRendererMain"
+    }
+    durations = [
+        e["dur"] / 1000 for e in events
+        if e.get("ph") == "X" and e.get("name") in ("RunTask", "ThreadControllerImpl::RunTask")
+        and (e.get("pid"), e.get("tid")) in main_threads and "dur" in e
+    ]
+    return max(durations) if durations else None
+
+
+class Transfers:
+    """Bytes on the wire for a page and its workers (Playwright reports worker requests too)."""
+
+    def __init__(self, context) -> None:
+        self.finished: list = []
+        context.on("requestfinished", self.finished.append)
+
+    def mark(self) -> int:
+        return len(self.finished)
+
+    def total(self, start: int, end: int) -> tuple[int, int]:
+        total = 0
+        for request in self.finished[start:end]:
+            try:
+                sizes = request.sizes()
+                total += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+            except Exception:  # noqa: BLE001, S112 (a request whose sizes are gone counts as 0)
+                continue
+        return total, end - start
+
+
+def measure_load(browser, page, transfers: Transfers, url: str, ready_js: str, reload: bool) -> LoadResult:
+    """Load (or reload) url with tracing on; wait until ready_js is true; collect the measurements."""
+    result = LoadResult()
+    start = transfers.mark()
+    browser.start_tracing(page=page, categories=TRACE_CATEGORIES)
+    traced = True
+    try:
+        if reload:
+            page.reload(wait_until="commit")
+        else:
+            page.goto(url, wait_until="commit")
+        page.wait_for_function(ready_js, timeout=LIVE_TIMEOUT_MS, polling=50)
+        end = transfers.mark()
+        page.wait_for_load_state("load")
+        data = page.evaluate("window.__bench")
+        trace = browser.stop_tracing()
+        traced = False
+    except Exception as error:  # noqa: BLE001
+        reason = _short(error)
+        if "Timeout" in reason:
+            try:
+                state = page.evaluate("JSON.stringify(window.__bench)")
+            except Exception:  # noqa: BLE001
+                state = "?"
+            reason = f"not ready within {LIVE_TIMEOUT_MS // 1000} s (state {state[:120]})"
+        for metric in (result.first_answer, result.live_answer, result.boot, result.bytes, result.longest_task):
+            metric.add(None, reason)
+        if traced:
+            with contextlib.suppress(Exception):
+                browser.stop_tracing()
+        return result
+    total, count = transfers.total(start, end)
+    result.bytes.add(total)
+    result.requests.add(count)
+    longest = longest_main_thread_task(trace)
+    if longest is None and data.get("longtasks") is not None:
+        longest = max(data["longtasks"], default=0.0)
+    result.longest_task.add(longest, "no main-thread tasks in the trace")
+    result.first_answer.add(data.get("firstAnswer"), "no answer seen")
+    result.live_answer.add(data.get("liveAnswer") or data.get("readyAt"), "no live answer")
+    result.boot.add(data.get("bootMs"), "the worker's ready message carried no bootMs")
+    return result
+
+
+@dataclass
+class DeskResults:
+    cold: LoadResult = field(default_factory=LoadResult)
+    warm: LoadResult = field(default_factory=LoadResult)
+    select_before_live: Metric = field(default_factory=Metric)
+    select_engine: list[str] = field(default_factory=list)
+    live_latency: Metric = field(default_factory=Metric)
+    plain_longest_task: Metric = field(default_factory=Metric)
+
+
+@dataclass
+class BootResults:
+    worker_cold: LoadResult = field(default_factory=LoadResult)
+    worker_warm: LoadResult = field(default_factory=LoadResult)
+    main_cold: LoadResult = field(default_factory=LoadResult)
+    main_warm: LoadResult = field(default_factory=LoadResult)
+    decide: Metric = field(default_factory=Metric)
+    bridge: Metric = field(default_factory=Metric)
+
+
+def _fail_all(results, reason: str) -> None:
+    for value in results.__dict__.values():
+        if isinstance(value, Metric):
+            value.add(None, reason)
+        elif isinstance(value, LoadResult):
+            for metric in value.__dict__.values():
+                metric.add(None, reason)
+
+
+def measure_desk(browser, desk_url: str, plain_url: str | None, runs: int, selections: int) -> DeskResults:
+    """The Desk over `runs` cold loads (new context) and warm reloads, plus in-page selection timings."""
+    results = DeskResults()
+    deep = f"{desk_url}?status={DESK_STATUS}"
+    ready = "window.__bench && window.__bench.liveAnswer !== null && window.__bench.firstAnswer !== null"
+    for run in range(runs):
+        context = browser.new_context()
+        try:
+            context.add_init_script(INIT_SCRIPT)
+            transfers = Transfers(context)
+            page = context.new_page()
+            results.cold.merge(measure_load(browser, page, transfers, deep, ready, reload=False))
+            results.warm.merge(measure_load(browser, page, transfers, deep, ready, reload=True))
+            if run == 0 and selections:
+                try:
+                    out = page.evaluate(SELECT_MANY, selections)
+                    for ms in out["times"]:
+                        results.live_latency.add(ms)
+                    for reason in out["errors"][:1]:
+                        results.live_latency.add(None, reason)
+                except Exception as error:  # noqa: BLE001
+                    results.live_latency.add(None, _short(error))
+        finally:
+            context.close()
+        # A selection before Pyodide is ready: a page without a decision in its URL loads nothing
+        # until intent, so the first click is answered from the prerendered table.
+        context = browser.new_context()
+        try:
+            page = context.new_page()
+            page.goto(desk_url, wait_until="load")
+            out = page.evaluate(SELECT_ONCE)
+            results.select_before_live.add(out.get("ms"), out.get("error", ""))
+            if out.get("engine"):
+                results.select_engine.append(out["engine"])
+        except Exception as error:  # noqa: BLE001
+            results.select_before_live.add(None, _short(error))
+        finally:
+            context.close()
+    if plain_url:
+        for _ in range(runs):
+            context = browser.new_context()
+            try:
+                page = context.new_page()
+                transfers = Transfers(context)
+                load = measure_load(browser, page, transfers, plain_url, "document.readyState === 'complete'", False)
+                results.plain_longest_task.samples += load.longest_task.samples
+                results.plain_longest_task.reasons += load.longest_task.reasons
+            finally:
+                context.close()
+    return results
+
+
+def measure_default_boot(browser, boot_url: str, runs: int) -> BootResults:
+    """The default loadPyodide boot, in a module worker and on the main thread, cold and warm."""
+    results = BootResults()
+    ready = "window.__bench && (window.__bench.readyAt !== undefined || window.__bench.failed !== undefined)"
+    for mode in ("worker", "main"):
+        cold, warm = (results.worker_cold, results.worker_warm) if mode == "worker" else (
+            results.main_cold, results.main_warm)
+        for run in range(runs):
+            context = browser.new_context()
+            try:
+                transfers = Transfers(context)
+                page = context.new_page()
+                url = f"{boot_url}?mode={mode}"
+                cold.merge(measure_load(browser, page, transfers, url, ready, reload=False))
+                warm.merge(measure_load(browser, page, transfers, url, ready, reload=True))
+                failed = page.evaluate("window.__bench.failed")
+                if failed:
+                    for load in (cold, warm):
+                        load.boot.add(None, _short(failed))
+                if mode == "worker" and run == 0:
+                    out = page.evaluate("window.__bench.decide()")
+                    if out.get("error"):
+                        results.decide.add(None, _short(out["error"]))
+                    for ms in out.get("decide_ms", []):
+                        results.decide.add(ms)
+                    for ms in out.get("bridge_ms", []):
+                        results.bridge.add(ms)
+            except Exception as error:  # noqa: BLE001
+                results.decide.add(None, _short(error))
+            finally:
+                context.close()
+    return results
+
+
+# --- the report -------------------------------------------------------------------------------------
+
+def machine() -> dict[str, str]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    chromium = "unknown"
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        chromium = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
+    node = shutil.which("node")
+    node_version = "none"
+    if node:
+        node_version = subprocess.run([node, "--version"], capture_output=True, text=True).stdout.strip()
+    try:
+        pyodide = json.loads((PYODIDE_DIR / "package.json").read_text())["version"]
+    except (OSError, ValueError, KeyError):
+        pyodide = "missing"
+    return {
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpus": f"{os.cpu_count()} (nproc), {cpu}",
+        "load": " ".join(f"{x:.1f}" for x in os.getloadavg()),
+        "chromium": chromium or "unknown",
+        "node": node_version,
+        "python": platform.python_version(),
+        "pyodide": pyodide,
+    }
+
+
+def verdict(ok: bool | None) -> str:
+    return "n/a" if ok is None else ("PASS" if ok else "MISS")
+
+
+def report(args, info, builds, lh, desk: DeskResults | None, boot: BootResults | None, notes: list[str]) -> str:
+    n = args.runs
+    lines = [
+        "# Benchmark results",
+        "",
+        f"`python bench/run.py{' --quick' if args.quick else f' --runs {n}'}`: medians of N={n} runs"
+        " (N shown when it differs); Lighthouse "
+        f"{args.lighthouse_runs} run(s) per page and form factor.",
+        "",
+        f"Machine: {info['cpus']}; load average at start {info['load']}; {info['chromium']}; "
+        f"Node {info['node']}; Python {info['python']}; Pyodide {info['pyodide']}; {info['date']}.",
+        "",
+    ]
+    desk = desk or DeskResults()
+    boot = boot or BootResults()
+    # the targets
+    default_warm = boot.worker_warm.boot
+    default_cold = boot.worker_cold.boot
+    live_warm_ratio = ratio(desk.warm.live_answer, default_warm)
+    live_cold_ratio = ratio(desk.cold.live_answer, default_cold)
+    widget = lh.get(("desk", "mobile"))
+    base = lh.get(("baseline", "mobile"))
+    tbt_ok = None
+    if widget and base and widget.tbt.median is not None and base.tbt.median is not None:
+        tbt_ok = widget.tbt.median <= base.tbt.median + 10
+    site_pages = [(key, value) for key, value in lh.items() if key[1] == "mobile" and key[0] != "baseline"
+                  and key[0] != "desk"]
+    if widget:
+        site_pages.append((("desk", "mobile"), widget))
+    score_fail = []
+    score_ok: bool | None = None
+    for (name, _), result in site_pages:
+        for key, label in LH_CATEGORIES:
+            value = result.scores[key].median
+            if value is None:
+                continue
+            score_ok = score_ok if score_ok is not None else True
+            need = 0.98 if key == "performance" else 1.0
+            if value < need:
+                score_ok = False
+                score_fail.append(f"{lh_name(name, args)} {label} {value:.2f}")
+    first = desk.select_before_live
+    nav_first = desk.cold.first_answer
+    lines += [
+        "## Targets",
+        "",
+        "| target | measured | against | verdict |",
+        "|---|---|---|---|",
+        f"| first visible answer ≤ 100 ms after a selection, before Pyodide is ready | {fmt(first)}"
+        f" (engine: {', '.join(sorted(set(desk.select_engine))) or 'n/a'}) | 100 ms |"
+        f" {verdict(None if first.median is None else first.median <= 100)} |",
+        f"| first visible answer ≤ 100 ms after navigation to `?status={DESK_STATUS}` (cold) | {fmt(nav_first)} |"
+        f" 100 ms | {verdict(None if nav_first.median is None else nav_first.median <= 100)} |",
+        f"| warm live Pyodide answer ≤ 0.35 × default boot | {fmt(desk.warm.live_answer)}"
+        f" = {_x(live_warm_ratio)} | default boot (worker, warm) {fmt(default_warm)} |"
+        f" {verdict(None if live_warm_ratio is None else live_warm_ratio <= 0.35)} |",
+        f"| (cold, for reference) live Pyodide answer vs default boot | {fmt(desk.cold.live_answer)}"
+        f" = {_x(live_cold_ratio)} | default boot (worker, cold) {fmt(default_cold)} | – |",
+        f"| longest main-thread task ≤ 50 ms (Desk page, cold, until the live answer) |"
+        f" {fmt(desk.cold.longest_task)} | plain Material page {fmt(desk.plain_longest_task)} |"
+        f" {verdict(None if desk.cold.longest_task.median is None else desk.cold.longest_task.median <= 50)} |",
+        f"| Lighthouse TBT on the Desk page ≤ baseline + 10 ms (mobile) | {fmt(widget.tbt if widget else None)} |"
+        f" baseline {fmt(base.tbt if base else None)} | {verdict(tbt_ok)} |",
+        f"| ≤ 4.0 MB transferred before the live answer (cold, self-host) | {fmt(desk.cold.bytes, 'MB')} |"
+        f" default boot {fmt(boot.worker_cold.bytes, 'MB')} |"
+        f" {verdict(None if desk.cold.bytes.median is None else desk.cold.bytes.median <= 4.0e6)} |",
+        f"| Lighthouse mobile: perf ≥ 0.98, a11y/BP/SEO = 1.0 on every page | {len(site_pages)} page(s)"
+        f"{': ' + '; '.join(score_fail) if score_fail else ''} | see Lighthouse table | {verdict(score_ok)} |",
+        f"| `decide` ≤ 1 ms median in Pyodide | {fmt(boot.decide, 'ms', 3)} | bridge.call {fmt(boot.bridge, 'ms', 3)} |"
+        f" {verdict(None if boot.decide.median is None else boot.decide.median <= 1)} |",
+        "",
+    ]
+    # b. the Desk against the default boot
+    rows = [
+        ("time to first visible answer", "first_answer", "ms"),
+        ("time to live Pyodide answer (default boot: to ready)", "live_answer", "ms"),
+        ("Pyodide boot alone (worker's bootMs)", "boot", "ms"),
+        ("bytes transferred before the live answer", "bytes", "MB"),
+        ("longest main-thread task", "longest_task", "ms"),
+        ("requests before the live answer", "requests", ""),
+    ]
+    columns = [
+        ("Desk cold", desk.cold), ("Desk warm", desk.warm),
+        ("default boot, worker, cold", boot.worker_cold), ("default boot, worker, warm", boot.worker_warm),
+        ("default boot, main thread, cold", boot.main_cold), ("default boot, main thread, warm", boot.main_warm),
+    ]
+    lines += [
+        "## The Desk in headless Chromium against a default Pyodide boot",
+        "",
+        f"Times are from navigation start, in the page's clock, to the frame after the answer. Desk: "
+        f"`?status={DESK_STATUS}`. Warm = reload in the same browser context (HTTP cache kept, files revalidated).",
+        "",
+        "| metric | " + " | ".join(name for name, _ in columns) + " |",
+        "|---|" + "---|" * len(columns),
+    ]
+    for label, attr, unit in rows:
+        cells = []
+        for name, load in columns:
+            if name.startswith("default") and attr == "first_answer":
+                cells.append("–")
+            else:
+                cells.append(fmt(getattr(load, attr), unit))
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines += [
+        f"| in-page selection → Pyodide answer, median of {args.selections} | {fmt(desk.live_latency, 'ms', 1)} |"
+        + " – |" * (len(columns) - 1),
+        f"| `decide` in Pyodide (Python clock), median of 100 | – | – | {fmt(boot.decide, 'ms', 3)} |"
+        + " – |" * (len(columns) - 3),
+        "",
+    ]
+    # a. Lighthouse
+    lines += [
+        "## Lighthouse 12.2.3",
+        "",
+        "| page | form factor | " + " | ".join(label for _, label in LH_CATEGORIES)
+        + " | TBT | LCP | bytes |",
+        "|---|---|" + "---|" * (len(LH_CATEGORIES) + 3),
+    ]
+    for (name, preset), result in lh.items():
+        cells = [fmt(result.scores[key], "score") for key, _ in LH_CATEGORIES]
+        cells += [fmt(result.tbt), fmt(result.lcp), fmt(result.bytes, "MB")]
+        lines.append(f"| {lh_name(name, args)} | {preset} | " + " | ".join(cells) + " |")
+    for preset in ("mobile", "desktop"):
+        w, b = lh.get(("desk", preset)), lh.get(("baseline", preset))
+        if w and b:
+            parts = [f"{label} {_x(ratio(w.scores[key], b.scores[key]))}" for key, label in LH_CATEGORIES]
+            parts += [f"TBT {_x(ratio(w.tbt, b.tbt))}", f"LCP {_x(ratio(w.lcp, b.lcp))}",
+                      f"bytes {_x(ratio(w.bytes, b.bytes))}"]
+            lines.append(f"| **Desk page / baseline** | {preset} | " + " | ".join(parts[:4]) + " | "
+                         + " | ".join(parts[4:]) + " |")
+    lines.append("")
+    # c. builds
+    site_build, base_build = builds
+    lines += [
+        "## Build time",
+        "",
+        "| build | time | ratio |",
+        "|---|---|---|",
+        f"| site (build.py build --pyodide self-host, with pre-compression) | {fmt(site_build, 's')} |"
+        f" {_x(ratio(site_build, base_build))} |",
+        f"| baseline (plain Material, mkdocs build) | {fmt(base_build, 's')} | 1× |",
+        "",
+    ]
+    if notes:
+        lines += ["## Notes", ""] + [f"- {note}" for note in notes] + [""]
+    return "\n".join(lines)
+
+
+def _x(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.2f}×"
+
+
+def lh_name(name: str, args) -> str:
+    return {"desk": f"{args.desk_path} (Desk)", "baseline": "baseline plain Material page"}.get(name, name)
+
+
+# --- main -------------------------------------------------------------------------------------------
+
+def find_desk_page(site: Path) -> str | None:
+    """The site path of the page that carries #decision-desk, e.g. 'cancellation/'."""
+    for page in sorted(site.rglob("index.html")):
+        if 'id="decision-desk"' in page.read_text(errors="replace"):
+            path = page.parent.relative_to(site).as_posix()
+            return "" if path == "." else path + "/"
+    return None
+
+
+def site_pages(site: Path) -> list[str]:
+    pages = []
+    for page in sorted(site.rglob("index.html")):
+        path = page.parent.relative_to(site).as_posix()
+        pages.append("" if path == "." else path + "/")
+    return pages
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python bench/run.py", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5, help="N: cold and warm loads per measurement (default 5)")
+    parser.add_argument("--quick", action="store_true",
+                        help="N=1, Lighthouse on the Desk page and the baseline, mobile only (the smoke test)")
+    parser.add_argument("--lighthouse-runs", type=int, default=1, help="Lighthouse runs per page and form factor")
+    parser.add_argument("--build-runs", type=int, default=None, help="builds of each site (default min(N, 3))")
+    parser.add_argument("--selections", type=int, default=100, help="in-page selections timed (default 100)")
+    parser.add_argument("--out-dir", type=Path, default=BENCH / "out", help="where builds go (default bench/out)")
+    parser.add_argument("--results", type=Path, default=BENCH / "RESULTS.md", help="where the table is written")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.runs, args.lighthouse_runs = 1, 1
+        args.build_runs = args.build_runs or 1
+    if args.runs < 1 or args.lighthouse_runs < 0 or args.selections < 0:
+        parser.error("--runs must be at least 1; --lighthouse-runs and --selections at least 0")
+    args.build_runs = args.build_runs or min(args.runs, 3)
+    args.desk_path = "cancellation/"
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    out = args.out_dir.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    info = machine()
+    notes: list[str] = []
+    site, baseline, boot_dir = out / "site", out / "baseline", out / "default-boot"
+
+    site_build, base_build = Metric(), Metric()
+    for index in range(args.build_runs):
+        log(f"building the site ({index + 1}/{args.build_runs})")
+        seconds, error = build_site(site)
+        site_build.add(seconds, error)
+        log(f"building the baseline ({index + 1}/{args.build_runs})")
+        seconds, error = build_baseline(baseline, out / "baseline-mkdocs.yml")
+        base_build.add(seconds, error)
+    site_ok = site_build.median is not None
+    if baseline.exists():
+        compress.precompress(baseline)
+    log("writing the default-boot page")
+    write_default_boot(boot_dir, PYODIDE_DIR, ROOT / "policy_engine")
+    compress.precompress(boot_dir)
+
+    desk_path = find_desk_page(site) if site_ok else None
+    if desk_path is not None:
+        args.desk_path = desk_path
+    elif site_ok:
+        notes.append("no page of the built site carries #decision-desk: the Desk rows are n/a")
+
+    servers = []
+    lh: dict[tuple[str, str], LighthouseResult] = {}
+    desk = boot = None
+    try:
+        base_server, note = serve(baseline) if baseline.exists() else (None, "")
+        boot_server, _ = serve(boot_dir)
+        site_server, _ = serve(site) if site_ok else (None, "")
+        servers = [s for s in (base_server, boot_server, site_server) if s]
+        if note:
+            notes.append("buildlib/static_server.py sends no ETag/Last-Modified with pre-compressed files, so "
+                         "the bench adds an ETag (else a warm reload re-downloads everything).")
+
+        # a. Lighthouse
+        presets = ("mobile",) if args.quick else ("mobile", "desktop")
+        targets: list[tuple[str, str]] = []
+        if site_server:
+            pages = [args.desk_path] if args.quick else site_pages(site)
+            targets += [("desk" if p == args.desk_path else (p or "/"), site_server.url + p) for p in pages]
+        if base_server:
+            targets.append(("baseline", base_server.url))
+        lighthouse_dir = out / "lighthouse"
+        lighthouse_dir.mkdir(exist_ok=True)
+        if args.lighthouse_runs:
+            for preset in presets:
+                for name, url in targets:
+                    log(f"lighthouse {preset} {url}")
+                    slug = (name.strip("/").replace("/", "-") or "home") + f"-{preset}"
+                    lh[(name, preset)] = lighthouse(url, preset, lighthouse_dir / f"{slug}.json",
+                                                    args.lighthouse_runs)
+
+        # b. Chromium
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=PLAYWRIGHT_FLAGS, headless=True)
+            try:
+                if site_server and desk_path is not None:
+                    log(f"the Desk, {args.runs} cold + warm loads")
+                    desk = measure_desk(browser, site_server.url + args.desk_path,
+                                        base_server.url if base_server else None, args.runs, args.selections)
+                else:
+                    desk = DeskResults()
+                    _fail_all(desk, "the site did not build" if not site_ok else "no #decision-desk in the site")
+                log(f"the default boot, {args.runs} cold + warm loads, worker and main thread")
+                boot = measure_default_boot(browser, boot_server.url, args.runs)
+            finally:
+                browser.close()
+    except Exception as error:  # noqa: BLE001 (a broken measurement is reported, the table still prints)
+        traceback.print_exc()
+        notes.append(f"the bench stopped early: {_short(error)}")
+    finally:
+        for server in servers:
+            server.__exit__(None, None, None)
+
+    if not site_ok:
+        notes.append(f"site build failed: {site_build.reason}")
+    table = report(args, info, (site_build, base_build), lh, desk, boot, notes)
+    print(table)
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(table)
+    log(f"wrote {args.results}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,152 @@
+"""The command line support staff use: `python -m policy_engine decide|check-link|table`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from policy_engine import Fact, Status, decide
+from policy_engine.cli import main
+from policy_engine.table import decision_table
+
+ROOT = Path(__file__).resolve().parent.parent
+DECIDE_KEYS = {"status", "facts", "cancellation", "refund", "reasons", "ticket_fields", "next_step", "would_change",
+               "policy_version"}
+LINK_KEYS = ["valid", "kind", "public", "normalized", "problems"]
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    """Run the real command in a fresh interpreter, as support staff do."""
+    return subprocess.run([sys.executable, "-m", "policy_engine", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+
+
+def test_decide_json_follows_the_contract():
+    result = cli("decide", "--status", "processing", "--fact", "wrong_link", "--fact", "payment_related", "--json")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    data = json.loads(result.stdout)
+    assert set(data) == DECIDE_KEYS
+    assert set(data["cancellation"]) == {"outlook", "label", "summary"}
+    assert set(data["refund"]) == {"outlook", "case", "label", "summary", "guaranteed"}
+    assert set(data["would_change"]) == {"add", "remove", "cancellation", "refund", "text"}
+    assert data["status"] == "processing"
+    assert data["facts"] == ["wrong_link", "payment_related"]
+    assert data["cancellation"]["outlook"] == "limited"
+    assert data["refund"]["outlook"] == "limited"
+    assert data["reasons"] and all(set(reason) == {"rule", "title", "text", "link"} for reason in data["reasons"])
+    assert "transaction_reference" in data["ticket_fields"]
+    assert data["next_step"].startswith("Open a ticket immediately")
+    assert data == json.loads(json.dumps(decide("processing", ["wrong_link", "payment_related"]).to_dict()))
+
+
+def test_decide_as_text_reads_like_an_answer():
+    result = cli("decide", "--status", "completed")
+    assert result.returncode == 0
+    assert "Status: Completed" in result.stdout
+    assert "Cancellation: Cancellation is not available." in result.stdout
+    assert "[cancellation/#completed-orders]" in result.stdout
+
+
+def test_check_link_json_follows_the_contract():
+    result = cli("check-link", "t.me/+AbCdEf12345", "--json")
+    assert result.returncode == 0
+    data = json.loads(result.stdout)
+    assert list(data) == LINK_KEYS
+    assert (data["valid"], data["kind"], data["public"]) == (True, "private_invite", False)
+    assert "Delivery cannot reach a private target" in data["problems"][0]
+
+
+def test_check_link_as_text():
+    result = cli("check-link", "@durov")
+    assert result.returncode == 0
+    assert result.stdout.splitlines() == [
+        "Valid: yes", "Kind: username", "Public: yes", "Normalized: https://t.me/durov",
+    ]
+
+
+def test_an_invalid_link_is_an_answer_not_an_error():
+    result = cli("check-link", "https://example.com", "--json")
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["valid"] is False
+
+
+def test_table_json_holds_every_case():
+    result = cli("table", "--json")
+    assert result.returncode == 0
+    decisions = json.loads(result.stdout)["decisions"]
+    assert {d["status"] for d in decisions} == {s.value for s in Status}
+    assert all(set(d) == DECIDE_KEYS for d in decisions)
+
+
+def test_table_as_text(capsys):
+    assert main(["table"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("Status: ") == len(decision_table())
+    assert out.startswith("Status: Pending\nCircumstances: none\n")
+
+
+@pytest.mark.parametrize(("args", "expected"), [
+    ([], "required: command"),
+    (["decide"], "--status"),
+    (["decide", "--status", "done"], "Valid statuses: pending, processing, in_progress, partial, completed, canceled"),
+    (["decide", "--status", "pending", "--fact", "late"], "Valid circumstances: wrong_link"),
+    (["decide", "--status", "completed", "--fact", "service_unavailable"], "cannot be true"),
+    (["decide", "--status", "pending\nTraceback", "--json"], "Unknown order status"),
+    (["check-link"], "text"),
+    (["refund"], "invalid choice"),
+    (["table", "--csv"], "unrecognized arguments"),
+])
+def test_bad_input_exits_2_with_one_line_and_no_traceback(args, expected):
+    result = cli(*args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: ")
+    assert expected in lines[0]
+    assert "Traceback (most recent call last)" not in result.stderr
+
+
+def test_help_is_printed_and_exits_0(capsys):
+    assert main(["--help"]) == 0
+    assert "check-link" in capsys.readouterr().out
+
+
+words = st.sampled_from(
+    ["decide", "decide", "check-link", "check-link", "table", "--status", "--fact", "--json", "--", "-", "-h",
+     "--stat", "--fact=", *[s.value for s in Status], *[f.value for f in Fact], "@durov", "t.me/+abcdefgh"]
+)
+argv = st.lists(st.one_of(words, st.text(max_size=30)), max_size=6)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(args=argv)
+def test_any_arguments_give_an_answer_or_exit_2_with_one_line(args, capsys):
+    code = main(args)
+    out, err = capsys.readouterr()
+    assert code in (0, 2)
+    if code == 2:
+        assert out == ""
+        assert err.startswith("error: ") and err.endswith("\n") and err.count("\n") == 1
+    else:
+        assert err == "" and out.strip()
+        if "--json" in args and "-h" not in args and "--help" not in args and out.lstrip().startswith("{"):
+            json.loads(out)
+
+
+def test_piping_into_a_reader_that_stops_early_prints_no_traceback():
+    process = subprocess.Popen([sys.executable, "-m", "policy_engine", "table"], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout.readline().startswith("Status: ")
+    process.stdout.close()  # like `| head -1`
+    stderr = process.stderr.read()
+    process.stderr.close()
+    assert process.wait(timeout=60) in (0, 1)
+    assert "Traceback" not in stderr

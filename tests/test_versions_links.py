@@ -1,0 +1,134 @@
+"""Old links stay honest: the engine answers a case as an older policy version answered it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from policy_engine import (
+    POLICY_VERSION,
+    UnknownPolicyVersionError,
+    UnknownStatusError,
+    decide,
+    decide_under,
+    link_answer,
+    load_snapshot,
+    snapshots,
+)
+
+OLD = "2026-01-15"
+
+
+@pytest.fixture
+def with_old_version(tmp_path):
+    """A snapshot folder holding the current version and an older one where pending orders were limited."""
+    shutil.copy(snapshots.repo_snapshot_dir() / f"{POLICY_VERSION}.json", tmp_path)
+    table = load_snapshot(POLICY_VERSION)
+    table["pending|"] = dict(table["pending|"], cancellation="limited", refund="limited")
+    (tmp_path / f"{OLD}.json").write_text(snapshots.dumps(OLD, table), encoding="utf-8")
+    return tmp_path
+
+
+def test_the_answer_under_the_current_version_is_the_engines_answer():
+    then = decide_under(POLICY_VERSION, "processing", ["wrong_link"])
+    now = decide("processing", ["wrong_link"]).to_dict()
+    for key in ("status", "facts", "cancellation", "refund", "reasons", "ticket_fields", "next_step",
+                "policy_version"):
+        assert then[key] == now[key], key
+    assert then["would_change"]["text"] == now["would_change"]["text"]
+
+
+def test_an_old_link_gets_the_answer_given_then_and_the_current_one(with_old_version):
+    answer = link_answer(OLD, "pending", [], directory=with_old_version)
+    assert answer["version"] == "old"
+    assert answer["then"]["policy_version"] == OLD
+    assert answer["then"]["cancellation"]["label"] == "Cancellation is limited"
+    assert answer["current"]["cancellation"]["label"] == "Cancellation may be reviewed"
+    assert answer["notice"].startswith(f"This link was made under the policy effective {OLD}. "
+                                       f"Under the current policy (effective {POLICY_VERSION}) the likely outcome is")
+    assert "The answer given then was: Cancellation is limited" in answer["notice"]
+
+
+def test_an_old_link_whose_answer_did_not_change_says_so(with_old_version):
+    answer = link_answer(OLD, "completed", [], directory=with_old_version)
+    assert answer["version"] == "old"
+    assert "same as the answer given then" in answer["notice"]
+
+
+def test_a_link_under_the_current_version_needs_no_notice():
+    answer = link_answer(POLICY_VERSION, "pending", [])
+    assert answer["version"] == "current" and answer["notice"] is None and answer["then"] is None
+    assert link_answer(None, "pending", [])["version"] == "missing"
+
+
+@pytest.mark.parametrize("version", ["latest", "2026-13-40", "26-11-2026", "<script>", "2026-11-26T00:00"])
+def test_a_malformed_version_gets_a_polite_notice_and_the_current_answer(version):
+    answer = link_answer(version, "processing", ["wrong_link"])
+    assert answer["version"] == "malformed"
+    assert answer["then"] is None
+    assert answer["current"] == decide("processing", ["wrong_link"]).to_dict()
+    assert "cannot read" in answer["notice"] and POLICY_VERSION in answer["notice"]
+    with pytest.raises(UnknownPolicyVersionError, match=f"Known versions: {POLICY_VERSION}"):
+        decide_under(version, "processing", ["wrong_link"])
+
+
+def test_an_unknown_version_gets_a_polite_notice_naming_the_known_versions():
+    answer = link_answer("2020-01-01", "pending", [])
+    assert answer["version"] == "unknown" and "(2020-01-01) we do not know" in answer["notice"]
+    with pytest.raises(UnknownPolicyVersionError) as error:
+        load_snapshot("2020-01-01")
+    assert "no saved answers for a policy effective 2020-01-01" in str(error.value)
+    assert POLICY_VERSION in str(error.value)
+
+
+def test_a_bad_case_under_an_old_version_is_the_usual_input_error():
+    with pytest.raises(UnknownStatusError, match="Valid statuses"):
+        decide_under(POLICY_VERSION, "shipped", [])
+    with pytest.raises(UnknownStatusError):
+        link_answer("2020-01-01", "shipped", [])
+
+
+def test_the_old_answer_is_plain_json_for_the_desk(with_old_version):
+    answer = link_answer(OLD, "pending", ["payment_related"], directory=with_old_version)
+    assert json.loads(json.dumps(answer)) == answer
+    assert answer["then"]["ticket_fields"][-2:] == ["transaction_reference", "amount"]
+
+
+PYODIDE_SCRIPT = """
+import { loadPyodide } from "%(pyodide)s/pyodide.mjs";
+import fs from "node:fs";
+const py = await loadPyodide({ indexURL: "%(pyodide)s/" });
+py.unpackArchive(new Uint8Array(fs.readFileSync("%(archive)s")), "tar", { extractDir: "/home/pyodide/engine" });
+console.log("RESULT " + py.runPython(`
+import json, sys
+sys.path.insert(0, "/home/pyodide/engine")
+from policy_engine import POLICY_VERSION, available_versions, decide_under, link_answer
+json.dumps({"versions": available_versions(), "then": decide_under(POLICY_VERSION, "pending", []),
+            "unknown": link_answer("2020-01-01", "pending", [])["version"]})
+`));
+"""
+
+
+def test_old_answers_are_read_from_the_packaged_snapshots_in_pyodide(tmp_path):
+    """The Desk runs the engine from an unpacked archive in Pyodide; the snapshots must come with it."""
+    root = Path(__file__).resolve().parent.parent
+    pyodide = root / "node_modules" / "pyodide"
+    archive = tmp_path / "engine.tar"
+    with tarfile.open(archive, "w") as tar:
+        for path in sorted((root / "policy_engine").rglob("*")):
+            if path.suffix in (".py", ".json"):
+                tar.add(path, arcname=path.relative_to(root).as_posix())
+    script = tmp_path / "run.mjs"
+    script.write_text(PYODIDE_SCRIPT % {"pyodide": pyodide.as_posix(), "archive": archive.as_posix()})
+    result = subprocess.run(["node", str(script)], capture_output=True, text=True, timeout=300)
+    lines = [line for line in result.stdout.splitlines() if line.startswith("RESULT ")]
+    assert result.returncode == 0 and lines, result.stderr[-2000:]
+    answer = json.loads(lines[-1][len("RESULT "):])
+    assert answer["versions"] == list(snapshots.available_versions())
+    assert answer["then"] == decide_under(POLICY_VERSION, "pending", [])
+    assert answer["unknown"] == "unknown"

@@ -1,0 +1,200 @@
+// The Decision Desk's module worker: boots Pyodide off the main thread and answers with policy_engine.
+//
+// Protocol (page -> worker):
+//   {type: "init", indexURL, stdLibURL, engineURL, lockURL}      absolute URLs, resolved by the page
+//   {type: "call", id, method, params}   method: decide | check_link | draft_ticket | table
+// Worker -> page:
+//   {type: "progress", stage: "download" | "start" | "engine", detail}
+//   {type: "ready", pyodideVersion, policyVersion, bootMs}  or  {type: "failed", message}
+//   {type: "reply", id, ok: true, value}  or  {type: "reply", id, ok: false, error: {kind, message, problems}}
+// No micropip, no package downloads: the trimmed stdlib comes from stdLibURL, the lockfile from
+// lockURL (passed as lockFileContents), the engine archive is unpacked with pyodide.unpackArchive.
+// A bad message gets an error reply; nothing the page sends can crash the worker.
+
+const ENGINE_DIR = "/home/pyodide/desk";
+const METHODS = ["decide", "check_link", "draft_ticket", "table"];
+const URL_FIELDS = ["indexURL", "stdLibURL", "engineURL", "lockURL"];
+
+let boot = null; // the Promise of the bridge's `call`, once init has arrived
+let outcome = null; // the ready or failed message, to repeat to a second init
+
+function post(message) {
+  self.postMessage(message);
+}
+
+function progress(stage, detail) {
+  post({ type: "progress", stage, detail });
+}
+
+function errorReply(id, kind, message) {
+  return { type: "reply", id, ok: false, error: { kind, message, problems: {} } };
+}
+
+function describe(error) {
+  const text = error && error.message ? error.message : String(error);
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
+
+async function fetchBytes(url, what) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${what} could not be downloaded (HTTP ${response.status}).`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+async function fetchText(url, what) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${what} could not be downloaded (HTTP ${response.status}).`);
+  return response.text();
+}
+
+// loadPyodide can wait forever when the wasm or the stdlib fails to load: Pyodide reports those
+// only on the console. Turn those reports into a rejection so the page hears "failed" at once.
+function watchConsole() {
+  let fail;
+  const failed = new Promise((_, reject) => {
+    fail = reject;
+  });
+  const originals = { warn: console.warn, error: console.error };
+  const watch = (level) => (...parts) => {
+    const text = parts.map((part) => (part && part.message) || String(part)).join(" ");
+    if (/wasm instantiation failed|installing the standard library|failed to (load|fetch)|Aborted/i.test(text)) {
+      fail(new Error(`Pyodide could not start: ${text.slice(0, 200)}`));
+    }
+    originals[level].apply(console, parts);
+  };
+  console.warn = watch("warn");
+  console.error = watch("error");
+  const restore = () => Object.assign(console, originals);
+  return { failed, restore };
+}
+
+async function start(config) {
+  const started = performance.now();
+  progress("download", "Downloading the policy engine");
+  const engine = fetchBytes(config.engineURL, "The policy engine");
+  const lock = config.lockURL ? fetchText(config.lockURL, "The Pyodide lockfile") : undefined;
+  engine.catch(() => {}); // awaited below; do not report it twice
+  if (lock) lock.catch(() => {});
+  const { loadPyodide } = await import(`${config.indexURL}pyodide.mjs`);
+  progress("start", "Starting Python");
+  const watcher = watchConsole();
+  let pyodide;
+  try {
+    const options = {
+      indexURL: config.indexURL,
+      stdLibURL: config.stdLibURL,
+      packages: [],
+      stdout: () => {},
+      stderr: () => {},
+    };
+    if (lock) options.lockFileContents = lock;
+    pyodide = await Promise.race([loadPyodide(options), watcher.failed]);
+  } finally {
+    watcher.restore();
+  }
+  progress("engine", "Loading the policy engine");
+  pyodide.unpackArchive(await engine, "zip", { extractDir: ENGINE_DIR });
+  pyodide.runPython(`import sys\nif ${JSON.stringify(ENGINE_DIR)} not in sys.path: sys.path.insert(0, ${JSON.stringify(ENGINE_DIR)})`);
+  const bridge = pyodide.pyimport("policy_engine.bridge");
+  const call = bridge.call;
+  outcome = {
+    type: "ready",
+    pyodideVersion: pyodide.version,
+    policyVersion: bridge.policy_version(),
+    bootMs: Math.round(performance.now() - started),
+  };
+  post(outcome);
+  return call;
+}
+
+function init(message) {
+  if (boot) {
+    if (outcome) post(outcome);
+    return;
+  }
+  const missing = URL_FIELDS.filter((field) => field !== "lockURL" && typeof message[field] !== "string");
+  if (missing.length) {
+    post({ type: "failed", message: `The init message lacks ${missing.join(", ")}.` });
+    return;
+  }
+  const config = {};
+  try {
+    for (const field of URL_FIELDS) {
+      const value = message[field];
+      if (value == null && field === "lockURL") continue;
+      const url = new URL(value);
+      config[field] = field === "indexURL" && !url.href.endsWith("/") ? `${url.href}/` : url.href;
+    }
+  } catch {
+    post({ type: "failed", message: "The init message has a URL that is not absolute." });
+    return;
+  }
+  boot = start(config);
+  boot.catch((error) => {
+    outcome = { type: "failed", message: describe(error) };
+    post(outcome);
+  });
+}
+
+async function call(message) {
+  const id = typeof message.id === "string" || typeof message.id === "number" ? message.id : null;
+  if (id === null) {
+    post(errorReply(null, "BadMessage", "A call needs an id (a string or a number)."));
+    return;
+  }
+  if (!METHODS.includes(message.method)) {
+    const shown = typeof message.method === "string" ? JSON.stringify(message.method.slice(0, 40)) : "missing";
+    post(errorReply(id, "UnknownMethodError", `Unknown method ${shown}. Valid methods: ${METHODS.join(", ")}.`));
+    return;
+  }
+  if (!boot) {
+    post(errorReply(id, "NotReady", "The engine has not been started: send an init message first."));
+    return;
+  }
+  let bridgeCall;
+  try {
+    bridgeCall = await boot;
+  } catch (error) {
+    post(errorReply(id, "NotReady", `The engine could not start: ${describe(error)}`));
+    return;
+  }
+  let params;
+  try {
+    params = JSON.stringify(message.params ?? {});
+  } catch {
+    post(errorReply(id, "BadParamsError", "The parameters cannot be sent as JSON."));
+    return;
+  }
+  try {
+    const reply = JSON.parse(bridgeCall(message.method, params));
+    post(reply.ok ? { type: "reply", id, ok: true, value: reply.value } : { type: "reply", id, ok: false, error: reply.error });
+  } catch (error) {
+    post(errorReply(id, "EngineError", `The policy engine failed: ${describe(error)}`));
+  }
+}
+
+self.addEventListener("message", (event) => {
+  const message = event.data;
+  try {
+    if (message === null || typeof message !== "object") {
+      post(errorReply(null, "BadMessage", "A message must be an object with a type: init or call."));
+    } else if (message.type === "init") {
+      init(message);
+    } else if (message.type === "call") {
+      call(message);
+    } else {
+      const id = typeof message.id === "string" || typeof message.id === "number" ? message.id : null;
+      post(errorReply(id, "BadMessage", "Unknown message type; valid types: init, call."));
+    }
+  } catch (error) {
+    post(errorReply(null, "BadMessage", describe(error)));
+  }
+});
+
+self.addEventListener("unhandledrejection", (event) => {
+  event.preventDefault();
+  if (!outcome) {
+    outcome = { type: "failed", message: describe(event.reason) };
+    post(outcome);
+  }
+});
