@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import email.utils
 import json
 import os
 import platform
@@ -183,7 +184,7 @@ def build_baseline(target: Path, config_path: Path) -> tuple[float | None, str]:
 # --- serving ----------------------------------------------------------------------------------------
 
 class RevalidatingHandler(static_server.Handler):
-    """The static handler plus validators (ETag) on pre-compressed responses, as real hosts send.
+    """The static handler plus validators (ETag, Last-Modified) on pre-compressed responses, as real hosts send.
 
     Without a validator a `no-cache` response cannot be revalidated, so a warm reload would
     download everything again. Used only when buildlib/static_server.py does not send one itself.
@@ -194,13 +195,23 @@ class RevalidatingHandler(static_server.Handler):
     def _send_encoded(self, original, encoded, encoding):
         stat = encoded.stat()
         tag = f'"{encoding}-{stat.st_size:x}-{stat.st_mtime_ns:x}"'
-        if tag in self.headers.get("If-None-Match", ""):
+        validators = {"ETag": tag, "Last-Modified": self.date_time_string(int(stat.st_mtime))}
+        if tag in self.headers.get("If-None-Match", "") or self._not_modified_since(stat.st_mtime):
             self.send_response(304)
-            self._extra_headers = {"ETag": tag, "Vary": "Accept-Encoding"}
+            self._extra_headers = {**validators, "Vary": "Accept-Encoding"}
             self.end_headers()
             return None
-        self._extra_headers = {"ETag": tag}
+        self._extra_headers = validators
         return super()._send_encoded(original, encoded, encoding)
+
+    def _not_modified_since(self, mtime: float) -> bool:
+        since = self.headers.get("If-Modified-Since")
+        if not since or "If-None-Match" in self.headers:
+            return False
+        try:
+            return int(mtime) <= email.utils.parsedate_to_datetime(since).timestamp()
+        except (TypeError, ValueError, IndexError, OverflowError):
+            return False
 
     def end_headers(self):
         for name, value in self._extra_headers.items():
@@ -316,7 +327,7 @@ class Transfers:
 
     def __init__(self, context) -> None:
         self.finished: list = []
-        context.on("requestfinished", self.finished.append)
+        context.on("requestfinished", lambda request: self.finished.append(request))
 
     def mark(self) -> int:
         return len(self.finished)
@@ -346,7 +357,7 @@ def measure_load(browser, page, transfers: Transfers, url: str, ready_js: str, r
         page.wait_for_function(ready_js, timeout=LIVE_TIMEOUT_MS, polling=50)
         end = transfers.mark()
         page.wait_for_load_state("load")
-        data = page.evaluate("window.__bench")
+        data = page.evaluate("window.__bench") or {}
         trace = browser.stop_tracing()
         traced = False
     except Exception as error:  # noqa: BLE001
@@ -405,9 +416,9 @@ def _fail_all(results, reason: str) -> None:
                 metric.add(None, reason)
 
 
-def measure_desk(browser, desk_url: str, plain_url: str | None, runs: int, selections: int) -> DeskResults:
+def measure_desk(results: DeskResults, browser, desk_url: str, plain_url: str | None, runs: int,
+                 selections: int) -> None:
     """The Desk over `runs` cold loads (new context) and warm reloads, plus in-page selection timings."""
-    results = DeskResults()
     deep = f"{desk_url}?status={DESK_STATUS}"
     ready = "window.__bench && window.__bench.liveAnswer !== null && window.__bench.firstAnswer !== null"
     for run in range(runs):
@@ -447,6 +458,7 @@ def measure_desk(browser, desk_url: str, plain_url: str | None, runs: int, selec
         for _ in range(runs):
             context = browser.new_context()
             try:
+                context.add_init_script(INIT_SCRIPT)
                 page = context.new_page()
                 transfers = Transfers(context)
                 load = measure_load(browser, page, transfers, plain_url, "document.readyState === 'complete'", False)
@@ -454,12 +466,10 @@ def measure_desk(browser, desk_url: str, plain_url: str | None, runs: int, selec
                 results.plain_longest_task.reasons += load.longest_task.reasons
             finally:
                 context.close()
-    return results
 
 
-def measure_default_boot(browser, boot_url: str, runs: int) -> BootResults:
+def measure_default_boot(results: BootResults, browser, boot_url: str, runs: int) -> None:
     """The default loadPyodide boot, in a module worker and on the main thread, cold and warm."""
-    results = BootResults()
     ready = "window.__bench && (window.__bench.readyAt !== undefined || window.__bench.failed !== undefined)"
     for mode in ("worker", "main"):
         cold, warm = (results.worker_cold, results.worker_warm) if mode == "worker" else (
@@ -488,7 +498,6 @@ def measure_default_boot(browser, boot_url: str, runs: int) -> BootResults:
                 results.decide.add(None, _short(error))
             finally:
                 context.close()
-    return results
 
 
 # --- the report -------------------------------------------------------------------------------------
@@ -709,15 +718,18 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=5, help="N: cold and warm loads per measurement (default 5)")
     parser.add_argument("--quick", action="store_true",
                         help="N=1, Lighthouse on the Desk page and the baseline, mobile only (the smoke test)")
-    parser.add_argument("--lighthouse-runs", type=int, default=1, help="Lighthouse runs per page and form factor")
+    parser.add_argument("--lighthouse-runs", type=int, default=None,
+                        help="Lighthouse runs per page and form factor (default 1; 0 skips Lighthouse)")
     parser.add_argument("--build-runs", type=int, default=None, help="builds of each site (default min(N, 3))")
     parser.add_argument("--selections", type=int, default=100, help="in-page selections timed (default 100)")
     parser.add_argument("--out-dir", type=Path, default=BENCH / "out", help="where builds go (default bench/out)")
     parser.add_argument("--results", type=Path, default=BENCH / "RESULTS.md", help="where the table is written")
     args = parser.parse_args(argv)
     if args.quick:
-        args.runs, args.lighthouse_runs = 1, 1
+        args.runs = 1
         args.build_runs = args.build_runs or 1
+    if args.lighthouse_runs is None:
+        args.lighthouse_runs = 1
     if args.runs < 1 or args.lighthouse_runs < 0 or args.selections < 0:
         parser.error("--runs must be at least 1; --lighthouse-runs and --selections at least 0")
     args.build_runs = args.build_runs or min(args.runs, 3)
@@ -756,7 +768,7 @@ def main(argv: list[str] | None = None) -> int:
 
     servers = []
     lh: dict[tuple[str, str], LighthouseResult] = {}
-    desk = boot = None
+    desk, boot = DeskResults(), BootResults()
     try:
         base_server, note = serve(baseline) if baseline.exists() else (None, "")
         boot_server, _ = serve(boot_dir)
@@ -792,13 +804,12 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 if site_server and desk_path is not None:
                     log(f"the Desk, {args.runs} cold + warm loads")
-                    desk = measure_desk(browser, site_server.url + args.desk_path,
-                                        base_server.url if base_server else None, args.runs, args.selections)
+                    measure_desk(desk, browser, site_server.url + args.desk_path,
+                                 base_server.url if base_server else None, args.runs, args.selections)
                 else:
-                    desk = DeskResults()
                     _fail_all(desk, "the site did not build" if not site_ok else "no #decision-desk in the site")
                 log(f"the default boot, {args.runs} cold + warm loads, worker and main thread")
-                boot = measure_default_boot(browser, boot_server.url, args.runs)
+                measure_default_boot(boot, browser, boot_server.url, args.runs)
             finally:
                 browser.close()
     except Exception as error:  # noqa: BLE001 (a broken measurement is reported, the table still prints)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 
 import policy_engine as engine
@@ -67,6 +68,12 @@ def section_title(reference: str) -> str:
     return match.group(1)
 
 
+@cache
+def decision_table() -> tuple[engine.Decision, ...]:
+    """The engine's whole decision table, computed once per build process (the engine is pure)."""
+    return engine.decision_table()
+
+
 def _no_desk() -> str:
     """Stand-in until desk_html provides decision_desk(): the page still builds."""
     return ""
@@ -80,7 +87,7 @@ def page_context(page, config) -> dict:
         "statuses": list(engine.Status),
         "facts": list(engine.Fact),
         "rules": engine.RULES,
-        "table": engine.decision_table(),
+        "table": decision_table(),
         "decide": engine.decide,
         "policy_version": engine.POLICY_VERSION,
         "revisions": engine.REVISIONS,

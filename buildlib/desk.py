@@ -13,6 +13,7 @@ CPython's. The verified zip is cached in .cache/desk/, keyed by everything it de
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import json
@@ -37,8 +38,12 @@ CDN_INDEX_URL = "https://cdn.jsdelivr.net/pyodide/v{version}/full/"
 SELF_HOST_DIR = "assets/pyodide/v{version}"
 CORE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
 MANIFEST = f"{ASSET_DIR}/pyodide-manifest.json"
+WORKER_INTEGRITY_SLOT = b"@PYODIDE_MJS_INTEGRITY@"  # in widget/worker.mjs; the build writes the SRI there
 HASH_LENGTH = 10
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+# The stdlib's .pyc drop docstrings and asserts (-OO): a third smaller, and nothing the Desk runs
+# reads a stdlib docstring. The engine's own modules keep optimization 0.
+STDLIB_OPTIMIZE = 2
 NODE_TIMEOUT = 300  # seconds for one Pyodide run under Node; a first boot takes a few
 
 
@@ -79,7 +84,7 @@ def pyodide_version() -> str:
     except (OSError, ValueError, KeyError) as error:
         raise _error(f"cannot read the Pyodide pin from {PACKAGE_JSON.name} devDependencies.pyodide: {error}") from None
     if not isinstance(version, str) or not version.replace(".", "").isdigit():
-        raise _error(f"package.json pins pyodide to {version!r}; pin an exact version such as 314.0.7")
+        raise _error(f"package.json pins pyodide to {version!r}; pin an exact version (digits and dots only)")
     return version
 
 
@@ -100,18 +105,20 @@ def engine_sources() -> list[Path]:
 
 
 def _deterministic_zip(files: dict[str, bytes]) -> bytes:
+    """Sorted names, fixed dates, stored (not deflated): the host's brotli/gzip compresses the whole
+    archive better than zip's per-file deflate, as it does for the stdlib zip."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name in sorted(files):
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = zipfile.ZIP_STORED
             info.external_attr = 0o644 << 16
-            archive.writestr(info, files[name], compresslevel=9)
+            archive.writestr(info, files[name])
     return buffer.getvalue()
 
 
 def engine_archive() -> bytes:
-    """A deterministic zip of policy_engine/*.py (no tests, no caches), for pyodide.unpackArchive."""
+    """A deterministic zip of policy_engine/*.py (no tests, no caches); the build adds their .pyc."""
     return _deterministic_zip({f"policy_engine/{path.name}": path.read_bytes() for path in engine_sources()})
 
 
@@ -180,20 +187,20 @@ def _node(script: str, *args: str, what: str) -> str:
     return result.stdout.strip().splitlines()[-1]
 
 
-def _cpython_table() -> list[dict]:
-    from policy_engine.table import decision_table
+def _cpython_replies(calls: list) -> list[dict]:
+    from policy_engine import bridge
 
-    return [decision.to_dict() for decision in decision_table()]
+    return [json.loads(bridge.call(method, json.dumps(params))) for method, params in calls]
 
 
-def verify_in_pyodide(engine: bytes, stdlib: Path, lock: bytes, calls: list | None = None) -> dict:
+def verify_in_pyodide(engine: bytes, stdlib: Path, lock: bytes, calls: list) -> dict:
     """Boot Pyodide under Node exactly as the worker does (trimmed stdlib, lockFileContents, no
-    packages), run `calls` (default: the whole table) and return run-bridge.mjs's JSON report."""
+    packages), run `calls` through the bridge and return run-bridge.mjs's JSON report."""
     with tempfile.TemporaryDirectory(prefix="desk-verify-") as tmp:
         work = Path(tmp)
         (work / "engine.zip").write_bytes(engine)
         (work / "lock.json").write_bytes(lock)
-        (work / "calls.json").write_text(json.dumps(calls if calls is not None else [["table", {}]]))
+        (work / "calls.json").write_text(json.dumps(calls))
         out = _node("run-bridge.mjs", "--engine", str(work / "engine.zip"), "--stdlib", str(stdlib),
                     "--lock", str(work / "lock.json"), "--calls", str(work / "calls.json"),
                     what="booting Pyodide with the trimmed stdlib")
@@ -208,32 +215,48 @@ def _stdlib_key(engine: bytes, version: str, calls: list) -> str:
     return digest.hexdigest()[:20]
 
 
-def trimmed_stdlib(engine: bytes, version: str, lock: bytes) -> bytes:
-    """The trimmed, precompiled stdlib zip: from .cache/desk/ when nothing it depends on changed."""
+def _with_pyc(engine: bytes, pyc_zip: bytes) -> bytes:
+    """The engine archive plus its modules precompiled by Pyodide (policy_engine/__pycache__/)."""
+    files = {}
+    for archive in (engine, pyc_zip):
+        with zipfile.ZipFile(io.BytesIO(archive)) as opened:
+            files.update({name: opened.read(name) for name in opened.namelist()})
+    return _deterministic_zip(files)
+
+
+def pyodide_builds(sources: bytes, version: str, lock: bytes) -> tuple[bytes, bytes]:
+    """(trimmed stdlib zip, engine archive with precompiled modules), both made by Pyodide under
+    Node and verified against CPython's decision table; from .cache/desk/ when nothing changed."""
     calls = exercise_calls()
-    cached = CACHE_DIR / f"stdlib-{_stdlib_key(engine, version, calls)}.zip"
-    if cached.is_file():
-        return cached.read_bytes()
+    cached = CACHE_DIR / _stdlib_key(sources, version, calls)
+    if (cached / "stdlib.zip").is_file() and (cached / "engine.zip").is_file():
+        return (cached / "stdlib.zip").read_bytes(), (cached / "engine.zip").read_bytes()
     with tempfile.TemporaryDirectory(prefix="desk-trim-") as tmp:
         work = Path(tmp)
-        (work / "engine.zip").write_bytes(engine)
+        (work / "sources.zip").write_bytes(sources)
         (work / "calls.json").write_text(json.dumps(calls))
-        out = work / "stdlib.zip"
-        _node("trim-stdlib.mjs", "--engine", str(work / "engine.zip"), "--calls", str(work / "calls.json"),
-              "--out", str(out), what="trimming the stdlib with Pyodide")
-        report = verify_in_pyodide(engine, out, lock)
+        out, pyc = work / "stdlib.zip", work / "engine-pyc.zip"
+        _node("trim-stdlib.mjs", "--engine", str(work / "sources.zip"), "--calls", str(work / "calls.json"),
+              "--out", str(out), "--engine-pyc-out", str(pyc), "--optimize", str(STDLIB_OPTIMIZE),
+              "--compression", "stored", what="trimming the stdlib with Pyodide")
+        engine = _with_pyc(sources, pyc.read_bytes())
+        report = verify_in_pyodide(engine, out, lock, calls)
         if report.get("pyodideVersion") != version:
             raise _error(f"Pyodide under Node reports {report.get('pyodideVersion')}, package.json pins {version}")
-        reply = report["replies"][0]
-        if not reply.get("ok") or reply["value"] != _cpython_table():
-            raise _error("the engine in Pyodide (trimmed stdlib) does not give CPython's decision table: "
-                         f"{json.dumps(reply)[:500]}")
-        data = out.read_bytes()
-    CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    partial = cached.with_suffix(f".{os.getpid()}.tmp")
-    partial.write_bytes(data)
-    partial.replace(cached)
-    return data
+        for call, got, want in zip(calls, report["replies"], _cpython_replies(calls), strict=True):
+            if got != want:
+                raise _error(f"with the trimmed stdlib, Pyodide answers {json.dumps(call)[:200]} differently from "
+                             f"CPython:\n  Pyodide: {json.dumps(got)[:400]}\n  CPython: {json.dumps(want)[:400]}")
+        stdlib = out.read_bytes()
+    partial = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
+    partial.mkdir(parents=True, exist_ok=True)
+    (partial / "stdlib.zip").write_bytes(stdlib)
+    (partial / "engine.zip").write_bytes(engine)
+    try:
+        partial.replace(cached)
+    except OSError:  # a parallel build (pytest -n 2) cached the same result first
+        shutil.rmtree(partial, ignore_errors=True)
+    return stdlib, engine
 
 
 # --- The build's view ---------------------------------------------------------------------------
@@ -245,9 +268,18 @@ def _read(path: Path) -> bytes:
         raise _error(f"the Decision Desk needs {path.relative_to(ROOT)}, which is missing") from None
 
 
-def _read_page_file(path: Path) -> bytes:
-    # TEMPORARY while the page glue is being written: an absent desk.mjs/desk.css is empty.
-    return path.read_bytes() if path.exists() else b""
+def worker_source() -> bytes:
+    """widget/worker.mjs with the Subresource Integrity of the pinned pyodide.mjs filled in."""
+    source = _read(WIDGET_DIR / "worker.mjs")
+    if WORKER_INTEGRITY_SLOT not in source:
+        raise _error(f"widget/worker.mjs lost its {WORKER_INTEGRITY_SLOT.decode()} placeholder")
+    return source.replace(WORKER_INTEGRITY_SLOT, entry_integrity().encode())
+
+
+def entry_integrity() -> str:
+    """The SRI string of node_modules/pyodide/pyodide.mjs, the entry module the worker imports."""
+    digest = hashlib.sha384((PYODIDE_DIR / "pyodide.mjs").read_bytes()).digest()
+    return "sha384-" + base64.b64encode(digest).decode()
 
 
 def on_config(config, mode: str) -> None:
@@ -258,13 +290,12 @@ def on_config(config, mode: str) -> None:
         raise _error(f"unknown Pyodide mode {mode!r}; valid modes: {', '.join(PYODIDE_MODES)}")
     version = pyodide_version()
     _installed_pyodide(version)
-    engine = engine_archive()
     lock = lock_contents(version)
-    stdlib = trimmed_stdlib(engine, version, lock)
+    stdlib, engine = pyodide_builds(engine_archive(), version, lock)
     files = {
-        "glue": ("desk.mjs", _read_page_file(WIDGET_DIR / "desk.mjs")),
-        "css": ("desk.css", _read_page_file(WIDGET_DIR / "desk.css")),
-        "worker": ("worker.mjs", _read(WIDGET_DIR / "worker.mjs")),
+        "glue": ("desk.mjs", _read(WIDGET_DIR / "desk.mjs")),
+        "css": ("desk.css", _read(WIDGET_DIR / "desk.css")),
+        "worker": ("worker.mjs", worker_source()),
         "engine": ("engine.zip", engine),
         "stdlib": ("stdlib.zip", stdlib),
         "lock": ("lock.json", lock),

@@ -88,7 +88,7 @@ def relative(target: str, page_url: str) -> str:
     if path == page_url and hash_:
         return "#" + anchor
     rel = get_relative_url(path or ".", page_url or ".")
-    if path.endswith("/") and not rel.endswith("/"):
+    if (not path or path.endswith("/")) and not rel.endswith("/"):
         rel += "/"
     return rel + (hash_ + anchor)
 
@@ -110,7 +110,7 @@ def page_config(page_url: str) -> dict:
 
     return {
         "version": engine.POLICY_VERSION,
-        "root": relative("", page_url) if page_url else "./",
+        "root": relative("", page_url),
         "page": page_url,
         "worker": rel(getattr(assets, "worker", None)),
         "engine": rel(getattr(assets, "engine", None)),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 
 from .errors import UnknownFactError
@@ -50,10 +50,12 @@ _EXPLANATIONS = {
 
 def parse_facts(values: Iterable[object]) -> frozenset[Fact]:
     """Return the Facts for ids such as "wrong_link"; raise UnknownFactError for any unknown one."""
+    valid = ", ".join(fact.value for fact in Fact)
     if isinstance(values, str):
         values = [values]
+    if not isinstance(values, Iterable) or isinstance(values, Mapping | bytes | bytearray):
+        raise UnknownFactError(f"The circumstances must be a list of text ids. Valid circumstances: {valid}.")
     facts: set[Fact] = set()
-    valid = ", ".join(fact.value for fact in Fact)
     for value in values:
         if isinstance(value, Fact):
             facts.add(value)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .errors import PolicyInputError, TicketFieldError, UnknownFactError
+from .errors import PolicyInputError, TicketFieldError
 from .facts import Fact, parse_facts
 from .links import check_link
 from .statuses import parse_status
@@ -58,6 +57,7 @@ def ticket_fields(facts: frozenset[Fact]) -> tuple[TicketField, ...]:
 
 STATUS_FIELD = "status"  # the problem key for the status and circumstances
 STATUS_LABEL = "Current status"
+MAX_FIELD_LENGTH = 5000  # above every field's own limit; longer text is refused before it is scanned
 
 ORDER_ID = re.compile(r"#?[0-9]{1,20}", re.ASCII)
 TRANSACTION_REFERENCE = re.compile(r"[A-Za-z0-9\-_./]{4,100}", re.ASCII)
@@ -74,14 +74,14 @@ LINE_BREAK = re.compile(r"[\n\r\t\u2028\u2029]")
 SECRET_WORD = (
     r"(?:password|passwd|passcode|pass\s*code|pwd|pin(?:\s*code)?|2fa(?:\s*code)?|two[\s-]*factor(?:\s*code)?"
     r"|otp|one[\s-]*time\s*(?:code|password)|(?:login|log-in|sign[\s-]*in|verification|confirmation|security"
-    r"|auth(?:entication)?|telegram|sms)\s*code|session(?:\s*string)?|cloud\s*password)"
+    r"|auth(?:entication)?|telegram|sms)\s*code|session(?:\s*string)?|cloud\s*password|пароль)"
 )
 LABELLED_SECRET = re.compile(rf"\b{SECRET_WORD}\s*[:=]\s*\S", re.IGNORECASE)
 SECRET_WITH_VALUE = re.compile(
     rf"\b{SECRET_WORD}(?:\s+(?:is|was|are|were))?\s*[-:=#]?\s*[\"'“‘]?(?=\S*[0-9])\S{{4,}}", re.IGNORECASE,
 )
 LABELLED_CODE = re.compile(
-    r"(?:\b(?P<kind>\w+)\s+)?\bcode\b\W{0,3}(?:is\s+|was\s+)?[0-9](?:[\s-]?[0-9]){4,5}\b", re.IGNORECASE,
+    r"(?:\b(?P<kind>\w+)\s+)?\b(?:code|код)\b\W{0,3}(?:is\s+|was\s+)?[0-9](?:[\s-]?[0-9]){4,5}\b", re.IGNORECASE,
 )
 NOT_A_LOGIN_CODE = frozenset({"order", "promo", "coupon", "discount", "transaction", "payment", "tracking",
                               "reference", "service", "product", "postal", "zip"})
@@ -138,7 +138,9 @@ def _text(value: object, name: str, *, required: bool = True, lines: bool = Fals
         return None, (f"Please enter the {name}." if required else None)
     if not isinstance(value, str):
         return None, f"The {name} must be text."
-    text = value.strip()
+    text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
+    if len(text) > MAX_FIELD_LENGTH:  # checked first, so no scan ever runs on a huge paste
+        return None, f"The {name} is far too long ({len(text)} characters). Paste only what support needs."
     if looks_like_secret(text):
         return None, _no_password_message()
     if HIDDEN_CHARACTERS.search(text) or (not lines and LINE_BREAK.search(text)):
@@ -224,8 +226,6 @@ def draft_ticket(
     except PolicyInputError as error:
         status_problems.append(str(error))
     try:
-        if not isinstance(facts, Iterable):
-            raise UnknownFactError("The circumstances must be a list of ids, like wrong_link.")
         parsed_facts = parse_facts(facts)
     except PolicyInputError as error:
         status_problems.append(str(error))

@@ -251,3 +251,17 @@ def test_the_ticket_carries_order_id_link_current_status_and_reason():
 def test_every_topic_of_the_policy_has_rules():
     for topic in Topic:
         assert rules_of(topic), topic
+
+
+@pytest.mark.parametrize(("topic", "marks"), [
+    (Topic.STATUS, ["01", "02", "03", "04", "05"]),
+    (Topic.REVIEW_FLOW, ["01", "02", "03", "04"]),
+    (Topic.BALANCE, ["A", "B", "C", "D"]),
+])
+def test_numbered_statements_keep_the_policy_numbering(topic, marks):
+    assert [rule.seed_mark for rule in RULES if rule.topic is topic and rule.seed_mark] == marks
+
+
+def test_the_four_may_be_reviewed_and_four_usually_not_available_cases_are_all_there():
+    assert len(rules_of(Topic.MAY_BE_REVIEWED)) == 4
+    assert len(rules_of(Topic.USUALLY_NOT_AVAILABLE)) == 4

@@ -141,6 +141,13 @@ def test_an_unavailable_service_contradicts_started_delivery(status):
     assert "pending, processing or canceled" in str(error.value)
 
 
+@pytest.mark.parametrize("facts", [None, 5, b"wrong_link", {"wrong_link": False}])
+def test_circumstances_that_are_not_a_list_of_ids_are_refused_not_guessed(facts):
+    with pytest.raises(UnknownFactError) as error:
+        decide("pending", facts)
+    assert "Valid circumstances: wrong_link" in str(error.value)
+
+
 def test_a_single_fact_id_as_text_is_read_as_one_fact():
     assert decide("pending", "wrong_link").facts == (Fact.WRONG_LINK,)
 
@@ -165,7 +172,8 @@ def test_any_text_gives_a_decision_or_a_policy_input_error(status, facts):
 
 @settings(max_examples=100, deadline=None)
 @given(status=st.one_of(st.none(), st.integers(), st.binary(), st.lists(st.text())),
-       facts=st.one_of(st.lists(st.one_of(st.none(), st.integers(), st.binary())), st.text()))
+       facts=st.one_of(st.lists(st.one_of(st.none(), st.integers(), st.binary()), min_size=1), st.text(),
+                       st.none(), st.integers(), st.binary(min_size=1), st.dictionaries(st.text(), st.booleans())))
 def test_values_that_are_not_text_give_a_policy_input_error(status, facts):
     with pytest.raises(PolicyInputError):
         decide(status, facts)

@@ -171,6 +171,7 @@ SECRETS = [
     TELETHON_SESSION,
     "here it is " + TELETHON_SESSION,
     "auth key " + "ab12" * 64,
+    "Мой пароль: Hunter22",
 ]
 
 
@@ -238,3 +239,13 @@ def test_any_fields_give_a_draft_or_a_ticket_field_error(**fields):
         assert all(message.strip() for message in error.problems.values())
         return
     assert isinstance(draft, TicketDraft)
+
+
+def test_a_huge_paste_is_refused_quickly_without_scanning_it():
+    found = problems(reason="code " * 200_000, service="ab " * 100_000)
+    assert "far too long" in found["reason"] and "far too long" in found["service"]
+
+
+def test_windows_line_endings_in_a_reason_are_accepted():
+    draft = draft_ticket(**{**GOOD, "reason": "First line.\r\nSecond line."})
+    assert ("Reason", "First line.\nSecond line.") in draft.fields

@@ -24,7 +24,7 @@ const OUR_KEYS = ["status", "fact", "v"];
 // ---- The engine in a worker: one per browsing session, shared across instant navigations ----------
 
 const engine = {
-  state: "idle", // idle | loading | ready | failed
+  state: "idle", // idle | loading | slow (past the time limit, still trying) | ready | failed
   stage: "",
   message: "",
   pyodideVersion: "",
@@ -65,8 +65,13 @@ function startEngine(config) {
   engine.stage = "Starting";
   notifyEngine();
   const seconds = Math.round(config.timeoutMs / 1000);
+  // Past the time limit the visitor is told, and keeps the prerendered answers; a worker that is merely slow
+  // (a busy phone) may still become ready and take over. Errors end it at once.
   engine.timer = setTimeout(() => {
-    if (engine.state === "loading") failEngine(`it did not start within ${seconds} seconds`);
+    if (engine.state !== "loading") return;
+    engine.state = "slow";
+    engine.message = `it did not start within ${seconds} seconds`;
+    notifyEngine();
   }, config.timeoutMs);
   let worker;
   try {
@@ -92,10 +97,11 @@ function startEngine(config) {
 
 function onWorkerMessage(message, config) {
   if (!message || typeof message !== "object") return;
-  if (message.type === "progress" && engine.state === "loading") {
+  const starting = engine.state === "loading" || engine.state === "slow";
+  if (message.type === "progress" && starting) {
     engine.stage = String(message.detail || message.stage || "");
     notifyEngine();
-  } else if (message.type === "ready" && engine.state === "loading") {
+  } else if (message.type === "ready" && starting) {
     if (message.policyVersion !== config.version) {
       failEngine(`it encodes policy version ${message.policyVersion}, not this page's ${config.version}`);
       return;
@@ -485,7 +491,8 @@ function setup(root) {
   // -- the engine's state, shown --
 
   function showEngine() {
-    engineLine.classList.toggle("dd-engine--failed", engine.state === "failed");
+    root.dataset.engineState = engine.state;
+    engineLine.classList.toggle("dd-engine--failed", engine.state === "failed" || engine.state === "slow");
     if (engine.state === "idle") {
       engineLine.textContent = "";
     } else if (engine.state === "loading") {
@@ -493,6 +500,10 @@ function setup(root) {
     } else if (engine.state === "ready") {
       engineLine.textContent = `The live policy engine is ready (Pyodide ${engine.pyodideVersion}); ` +
         "answers now come from it.";
+    } else if (engine.state === "slow") {
+      engineLine.textContent = `The live policy engine is taking long: ${engine.message}. ` +
+        "The answers here still work: they were prepared from the same policy when this site was built. " +
+        "If the engine loads later, it takes over.";
     } else {
       engineLine.textContent = `The live policy engine could not load: ${engine.message}. ` +
         "The answers here still work: they were prepared from the same policy when this site was built.";

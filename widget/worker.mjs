@@ -12,6 +12,8 @@
 // A bad message gets an error reply; nothing the page sends can crash the worker.
 
 const ENGINE_DIR = "/home/pyodide/desk";
+// Subresource Integrity of the pinned pyodide.mjs, written here by the build (buildlib/desk.py).
+const PYODIDE_MJS_INTEGRITY = "@PYODIDE_MJS_INTEGRITY@";
 const METHODS = ["decide", "check_link", "draft_ticket", "table"];
 const URL_FIELDS = ["indexURL", "stdLibURL", "engineURL", "lockURL"];
 
@@ -68,6 +70,26 @@ function watchConsole() {
   return { failed, restore };
 }
 
+// The entry module, checked against its pinned hash before it runs (dynamic import() takes no
+// integrity, so fetch it with one and import the verified text). The wasm, pyodide.asm.mjs and the
+// stdlib are fetched by Pyodide itself, which SRI cannot cover: self-host mode closes that gap.
+async function importPyodide(indexURL) {
+  const url = `${indexURL}pyodide.mjs`;
+  let response;
+  try {
+    response = await fetch(url, { integrity: PYODIDE_MJS_INTEGRITY });
+  } catch (error) {
+    throw new Error(`Pyodide could not be downloaded or failed its integrity check (${describe(error)}).`);
+  }
+  if (!response.ok) throw new Error(`Pyodide could not be downloaded (HTTP ${response.status}).`);
+  const verified = URL.createObjectURL(new Blob([await response.text()], { type: "text/javascript" }));
+  try {
+    return await import(verified);
+  } finally {
+    URL.revokeObjectURL(verified);
+  }
+}
+
 async function start(config) {
   const started = performance.now();
   progress("download", "Downloading the policy engine");
@@ -75,7 +97,7 @@ async function start(config) {
   const lock = config.lockURL ? fetchText(config.lockURL, "The Pyodide lockfile") : undefined;
   engine.catch(() => {}); // awaited below; do not report it twice
   if (lock) lock.catch(() => {});
-  const { loadPyodide } = await import(`${config.indexURL}pyodide.mjs`);
+  const { loadPyodide } = await importPyodide(config.indexURL);
   progress("start", "Starting Python");
   const watcher = watchConsole();
   let pyodide;

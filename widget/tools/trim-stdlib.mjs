@@ -10,6 +10,8 @@
 // 4. Compile each with Pyodide's py_compile (the interpreter's own optimization level, unchecked
 //    hash-based .pyc, so the output is deterministic) and write a zip holding only those .pyc
 //    files, named as zipimport looks them up ("json/__init__.pyc", "enum.pyc").
+// 5. With --engine-pyc-out, also write the engine's modules compiled by the same Python, as
+//    policy_engine/__pycache__/*.cpython-314.pyc, for the build to add to the engine archive.
 // Prints one JSON report line on stdout. Exit code 1 with a message on any failure.
 
 import { readFileSync, writeFileSync } from "node:fs";
@@ -23,6 +25,7 @@ const { values: args } = parseArgs({
     engine: { type: "string" },
     calls: { type: "string" },
     out: { type: "string" },
+    "engine-pyc-out": { type: "string" },
     optimize: { type: "string", default: "-1" },
     compression: { type: "string", default: "stored" },
     "pyodide-dir": { type: "string", default: resolve(ROOT, "node_modules", "pyodide") },
@@ -90,6 +93,25 @@ with zipfile.ZipFile("/tmp/trim/stdlib.zip", "w") as out:
         info.compress_type = COMPRESSION
         info.external_attr = 0o644 << 16
         out.writestr(info, compiled[name])
+# The engine too: its modules compiled by the same interpreter, as the source loader looks them up
+# (policy_engine/__pycache__/NAME.cpython-314.pyc, unchecked hash, so no source stat is needed).
+# Optimization 0 for the engine: its docstrings and asserts stay as written.
+engine_pyc = {}
+package = ENGINE_DIR + "/policy_engine"
+for name in sorted(os.listdir(package)):
+    if name.endswith(".py"):
+        cfile = py_compile.compile(
+            package + "/" + name, dfile=package + "/" + name, doraise=True,
+            invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
+        )
+        with open(cfile, "rb") as handle:
+            engine_pyc["policy_engine/__pycache__/" + os.path.basename(cfile)] = handle.read()
+with zipfile.ZipFile("/tmp/trim/engine-pyc.zip", "w") as out:
+    for name in sorted(engine_pyc):
+        info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+        info.compress_type = COMPRESSION
+        info.external_attr = 0o644 << 16
+        out.writestr(info, engine_pyc[name])
 json.dumps({"modules": sorted(names), "python": sys.version.split()[0], "optimize": OPTIMIZE, "compression": COMPRESSION_ARG,
             "magic": __import__("importlib.util").util.MAGIC_NUMBER.hex()})
 `;
@@ -108,9 +130,11 @@ try {
   pyodide.runPython(EXERCISE);
   pyodide.globals.set("OPTIMIZE_ARG", args.optimize);
   pyodide.globals.set("COMPRESSION_ARG", args.compression);
+  pyodide.globals.set("ENGINE_DIR", ENGINE_DIR);
   const report = JSON.parse(pyodide.runPython(COMPILE));
   const zip = pyodide.FS.readFile("/tmp/trim/stdlib.zip");
   writeFileSync(args.out, zip);
+  if (args["engine-pyc-out"]) writeFileSync(args["engine-pyc-out"], pyodide.FS.readFile("/tmp/trim/engine-pyc.zip"));
   const fullSize = readFileSync(resolve(args["pyodide-dir"], "python_stdlib.zip")).length;
   console.log(JSON.stringify({
     ...report,

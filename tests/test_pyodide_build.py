@@ -1,0 +1,143 @@
+"""The Desk's build outputs: one Pyodide pin, content-hashed assets, pinned self-hosted core files."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from buildlib import desk
+
+ROOT = Path(__file__).resolve().parent.parent
+HASHED = re.compile(r"^assets/desk/(?P<stem>[a-z]+)\.(?P<hash>[0-9a-f]{10})\.(?P<ext>mjs|css|zip|json)$")
+
+
+def built(site_dir: Path, pattern: str) -> Path:
+    """The one built file matching a glob under the site."""
+    matches = sorted(site_dir.glob(pattern))
+    assert len(matches) == 1, f"expected one {pattern}, found {[str(m) for m in matches]}"
+    return matches[0]
+
+
+def test_the_pyodide_pin_is_the_installed_npm_package_and_what_the_site_loads(site_dir):
+    pinned = json.loads((ROOT / "package.json").read_text())["devDependencies"]["pyodide"]
+    installed = json.loads((ROOT / "node_modules" / "pyodide" / "package.json").read_text())["version"]
+    assert desk.pyodide_version() == pinned == installed
+    manifest = json.loads((site_dir / desk.MANIFEST).read_text())
+    assert manifest["pyodide_version"] == pinned
+    assert (site_dir / f"assets/pyodide/v{pinned}").is_dir()
+    page = (site_dir / "cancellation" / "index.html").read_text(encoding="utf-8")
+    referenced = set(re.findall(r"pyodide/v(\d+\.\d+\.\d+)", page))
+    assert referenced == {pinned}, f"the Cancellation page refers to Pyodide {referenced}, the pin is {pinned}"
+    assert "python_stdlib.zip" not in page and "pyodide-lock.json" not in page
+
+
+def test_the_pyodide_version_is_written_once_in_the_desk_sources():
+    version = desk.pyodide_version()
+    tools = sorted((ROOT / "widget" / "tools").glob("*"))
+    sources = [ROOT / "buildlib" / "desk.py", ROOT / "widget" / "worker.mjs", *tools]
+    for path in sources:
+        assert version not in path.read_text(encoding="utf-8"), f"{path.name} repeats the Pyodide version"
+
+
+def test_cdn_mode_points_at_the_pinned_cdn_path_and_serves_engine_and_stdlib_itself(site_dir):
+    # site_dir first: its build has filled .cache/desk, so this reuses the verified stdlib
+    desk.on_config({}, "cdn")
+    assets = desk.assets()
+    assert assets.index_url == f"https://cdn.jsdelivr.net/pyodide/v{desk.pyodide_version()}/full/"
+    assert assets.mode == "cdn"
+    for path in (assets.glue, assets.css, assets.worker, assets.engine, assets.stdlib, assets.lock):
+        assert HASHED.match(path), path
+    desk.on_config({}, "self-host")
+    assert desk.assets().index_url == f"assets/pyodide/v{desk.pyodide_version()}/"
+
+
+def test_every_desk_asset_is_named_by_its_content_hash(site_dir):
+    names = [p.relative_to(site_dir).as_posix() for p in (site_dir / "assets" / "desk").iterdir()
+             if p.suffix in (".mjs", ".css", ".zip", ".json") and p.name != "pyodide-manifest.json"]
+    stems = set()
+    for name in names:
+        match = HASHED.match(name)
+        assert match, f"{name} is not content-hashed"
+        assert hashlib.sha256((site_dir / name).read_bytes()).hexdigest()[:10] == match["hash"], name
+        stems.add(match["stem"])
+    assert {"desk", "worker", "engine", "stdlib", "lock"} <= stems
+
+
+def test_self_hosted_pyodide_core_files_match_the_npm_package(site_dir):
+    manifest = json.loads((site_dir / desk.MANIFEST).read_text())
+    files = manifest["files"]
+    assert {Path(name).name for name in files} == {"pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm"}
+    for relative, sha256 in files.items():
+        served = hashlib.sha256((site_dir / relative).read_bytes()).hexdigest()
+        npm = hashlib.sha256((ROOT / "node_modules" / "pyodide" / Path(relative).name).read_bytes()).hexdigest()
+        assert served == sha256 == npm, relative
+    assert not list(site_dir.glob("assets/pyodide/**/python_stdlib.zip")), "the 2.5 MB default stdlib is not needed"
+
+
+def test_the_engine_archive_holds_only_the_engine_and_its_precompiled_modules(site_dir):
+    archive = zipfile.ZipFile(built(site_dir, "assets/desk/engine.*.zip"))
+    names = archive.namelist()
+    sources = {f"policy_engine/{p.name}" for p in desk.engine_sources()}
+    assert sources <= set(names)
+    extra = set(names) - sources
+    assert extra and all(re.fullmatch(r"policy_engine/__pycache__/[a-z_]+\.cpython-3\d+\.pyc", n) for n in extra)
+    assert not any("test" in n for n in names)
+    for name in sources:
+        assert archive.read(name) == (ROOT / name).read_bytes()
+    assert {info.date_time for info in archive.infolist()} == {desk.ZIP_DATE}
+    assert names == sorted(names)
+
+
+def test_the_engine_archive_is_deterministic():
+    assert desk.engine_archive() == desk.engine_archive()
+
+
+def test_the_trimmed_stdlib_is_small_sourceless_bytecode(site_dir):
+    path = built(site_dir, "assets/desk/stdlib.*.zip")
+    archive = zipfile.ZipFile(path)
+    names = archive.namelist()
+    assert names and all(name.endswith(".pyc") for name in names)
+    for needed in ("json/__init__.pyc", "enum.pyc", "dataclasses.pyc", "re/__init__.pyc", "encodings/__init__.pyc"):
+        assert needed in names
+    for unused in ("unittest/__init__.pyc", "email/__init__.pyc", "http/client.pyc", "sqlite3/__init__.pyc"):
+        assert unused not in names
+    full = zipfile.ZipFile(ROOT / "node_modules" / "pyodide" / "python_stdlib.zip")
+    assert len(names) < len(full.namelist()) / 3
+    magic = archive.read("enum.pyc")[:4]
+    assert magic[2:] == b"\r\n"  # a CPython .pyc header; the build proved it loads by booting it
+
+
+def test_the_lockfile_lists_no_packages(site_dir):
+    lock = json.loads(built(site_dir, "assets/desk/lock.*.json").read_text())
+    assert lock["packages"] == {}
+    npm_info = json.loads((ROOT / "node_modules" / "pyodide" / "pyodide-lock.json").read_text())["info"]
+    assert lock["info"] == npm_info
+
+
+@pytest.mark.parametrize("bad", ["", "latest", "^314.0.7"])
+def test_a_loose_pyodide_pin_stops_the_build_with_a_clear_message(tmp_path, monkeypatch, bad):
+    package = tmp_path / "package.json"
+    package.write_text(json.dumps({"devDependencies": {"pyodide": bad}}))
+    monkeypatch.setattr(desk, "PACKAGE_JSON", package)
+    with pytest.raises(Exception, match="pin an exact version"):
+        desk.pyodide_version()
+
+
+def test_the_stdlib_cache_key_changes_with_the_engine():
+    calls = desk.exercise_calls()
+    engine = desk.engine_archive()
+    assert desk._stdlib_key(engine, "1", calls) != desk._stdlib_key(engine + b"x", "1", calls)
+    assert desk._stdlib_key(engine, "1", calls) != desk._stdlib_key(engine, "2", calls)
+
+
+def test_the_built_worker_pins_the_entry_module_by_subresource_integrity(site_dir):
+    worker = built(site_dir, "assets/desk/worker.*.mjs").read_text(encoding="utf-8")
+    digest = hashlib.sha384((ROOT / "node_modules" / "pyodide" / "pyodide.mjs").read_bytes()).digest()
+    assert f'"sha384-{base64.b64encode(digest).decode()}"' in worker
+    assert desk.WORKER_INTEGRITY_SLOT.decode() not in worker

@@ -1,0 +1,73 @@
+"""Parity under Node: the engine in Pyodide, booted from the built site's own trimmed stdlib and engine
+archive exactly as the worker boots it, answers exactly as CPython's engine does."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from buildlib import desk
+from policy_engine import bridge, case_key, decision_table
+
+ROOT = Path(__file__).resolve().parent.parent
+RUN_BRIDGE = ROOT / "widget" / "tools" / "run-bridge.mjs"
+
+def built(site_dir: Path, pattern: str) -> Path:
+    matches = sorted(site_dir.glob(pattern))
+    assert len(matches) == 1, f"expected one {pattern}, found {matches}"
+    return matches[0]
+
+
+def run_node(*args: str) -> dict:
+    result = subprocess.run(["node", str(RUN_BRIDGE), *args], cwd=ROOT, capture_output=True, text=True,
+                            timeout=600, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def booted_like_the_worker(site_dir: Path, calls: list, tmp_path: Path) -> dict:
+    calls_file = tmp_path / "calls.json"
+    calls_file.write_text(json.dumps(calls))
+    return run_node(
+        "--engine", str(built(site_dir, "assets/desk/engine.*.zip")),
+        "--stdlib", str(built(site_dir, "assets/desk/stdlib.*.zip")),
+        "--lock", str(built(site_dir, "assets/desk/lock.*.json")),
+        "--calls", str(calls_file),
+    )
+
+
+def test_every_case_of_the_decision_table_is_the_same_in_pyodide_as_in_cpython(site_dir, tmp_path):
+    report = booted_like_the_worker(site_dir, [["table", {}]], tmp_path)
+    assert report["pyodideVersion"] == desk.pyodide_version()
+    reply = report["replies"][0]
+    assert reply["ok"] is True, reply
+    in_pyodide = {case_key(d["status"], d["facts"]): d for d in reply["value"]}
+    in_cpython = {case_key(d.status, d.facts): d.to_dict() for d in decision_table()}
+    assert in_pyodide.keys() == in_cpython.keys()
+    different = [key for key in in_cpython if in_pyodide[key] != in_cpython[key]]
+    assert not different, f"{len(different)} cases differ, e.g. {different[:5]}"
+    print(f"\nparity under Node: {len(in_cpython)} cases equal; boot {report['bootMs']} ms, "
+          f"engine {report['engineMs']} ms, table {report['callsMs']} ms")
+
+
+def test_links_tickets_and_bad_input_get_the_same_replies_in_pyodide_as_in_cpython(site_dir, tmp_path):
+    calls = [call for call in desk.exercise_calls() if call[0] != "table"]
+    report = booted_like_the_worker(site_dir, calls, tmp_path)
+    expected = [json.loads(bridge.call(method, json.dumps(params))) for method, params in calls]
+    pairs = zip(report["replies"], expected, strict=True)
+    mismatched = [calls[i] for i, (got, want) in enumerate(pairs) if got != want]
+    assert not mismatched, mismatched[:3]
+    assert any(not reply["ok"] for reply in report["replies"]) and any(reply["ok"] for reply in report["replies"])
+
+
+def test_boot_time_of_the_trimmed_stdlib_against_a_default_boot(site_dir, tmp_path):
+    """Prints the numbers (a benchmark, not a timing assert): trimmed+precompiled vs default loadPyodide."""
+    default = run_node("--default-boot")
+    trimmed = booted_like_the_worker(site_dir, [["decide", {"status": "pending"}]], tmp_path)
+    assert default["pyodideVersion"] == trimmed["pyodideVersion"] == desk.pyodide_version()
+    assert trimmed["replies"][0]["ok"] is True
+    live = trimmed["bootMs"] + trimmed["engineMs"] + trimmed["callsMs"]
+    print(f"\nNode boot: default loadPyodide {default['bootMs']} ms; trimmed stdlib {trimmed['bootMs']} ms "
+          f"+ engine {trimmed['engineMs']} ms + first decide {trimmed['callsMs']} ms = {live} ms "
+          f"({live / default['bootMs']:.2f} x default)")

@@ -1,0 +1,199 @@
+"""The Desk's module worker in real headless Chromium, loaded from the built self-host site over HTTP:
+it boots Pyodide from the site alone, answers like CPython, and survives bad messages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from buildlib import desk
+from policy_engine import POLICY_VERSION, bridge, case_key, decision_table
+
+pytestmark = pytest.mark.browser
+
+# Runs in the page: start the site's worker, collect its messages, and expose helpers to the tests.
+START = """async ({worker, init, limitMs}) => {
+  const w = new Worker(worker, {type: "module"});
+  const messages = [];
+  const waiters = [];
+  w.addEventListener("message", (event) => {
+    messages.push(event.data);
+    for (const waiter of [...waiters]) waiter();
+  });
+  w.addEventListener("error", (event) => messages.push({type: "worker-error", message: String(event.message)}));
+  window.__desk = {
+    w, messages,
+    next(predicate) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error("no such message within " + limitMs + " ms: "
+          + JSON.stringify(messages.map((m) => m.type)))), limitMs);
+        const check = () => {
+          const found = messages.find(predicate);
+          if (found) { clearTimeout(timer); waiters.splice(waiters.indexOf(check), 1); resolve(found); }
+        };
+        waiters.push(check);
+        check();
+      });
+    },
+    after(before, predicate) {  // the first message since `before` messages that matches
+      return this.next((m) => messages.indexOf(m) >= before && predicate(m));
+    },
+    call(id, method, params) {
+      const before = messages.length;
+      w.postMessage({type: "call", id, method, params});
+      return this.after(before, (m) => m.type === "reply" && m.id === id);
+    },
+  };
+  if (init) w.postMessage(init);
+  return true;
+}"""
+LIMIT_MS = 120_000  # a generous bound on a loaded machine; Pyodide boots in a few seconds
+
+
+def built(site_dir: Path, pattern: str) -> str:
+    matches = sorted(site_dir.glob(pattern))
+    assert len(matches) == 1, f"expected one {pattern}, found {matches}"
+    return matches[0].relative_to(site_dir).as_posix()
+
+
+def init_message(site_dir: Path, site_url: str, **overrides) -> dict:
+    message = {
+        "type": "init",
+        "indexURL": f"{site_url}assets/pyodide/v{desk.pyodide_version()}/",
+        "stdLibURL": site_url + built(site_dir, "assets/desk/stdlib.*.zip"),
+        "engineURL": site_url + built(site_dir, "assets/desk/engine.*.zip"),
+        "lockURL": site_url + built(site_dir, "assets/desk/lock.*.json"),
+    }
+    return {**message, **overrides}
+
+
+@pytest.fixture(scope="module")
+def booted(browser, site_dir, site_url):
+    """One page on the Cancellation page with the site's worker booted, and every request it made."""
+    context = browser.new_context()
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    page = context.new_page()
+    page.goto(site_url + "cancellation/")
+    worker = site_url + built(site_dir, "assets/desk/worker.*.mjs")
+    page.evaluate(START, {"worker": worker, "init": init_message(site_dir, site_url), "limitMs": LIMIT_MS})
+    ready = page.evaluate("() => window.__desk.next((m) => m.type === 'ready' || m.type === 'failed')")
+    yield page, ready, requests
+    context.close()
+
+
+def test_the_worker_reports_ready_with_the_pinned_pyodide_and_the_policy_version(booted):
+    page, ready, _ = booted
+    assert ready["type"] == "ready", ready
+    assert ready["pyodideVersion"] == desk.pyodide_version()
+    assert ready["policyVersion"] == POLICY_VERSION
+    assert isinstance(ready["bootMs"], int) and ready["bootMs"] > 0
+    stages = [m["stage"] for m in page.evaluate("() => window.__desk.messages") if m["type"] == "progress"]
+    assert stages == ["download", "start", "engine"]
+    print(f"\nworker boot in Chromium (self-host, loopback): {ready['bootMs']} ms")
+
+
+def test_the_worker_decides_like_cpython(booted):
+    page, _, _ = booted
+    params = {"status": "processing", "facts": ["wrong_link", "duplicate_order"]}
+    reply = page.evaluate("(p) => window.__desk.call('d1', 'decide', p)", params)
+    assert reply == {"type": "reply", "id": "d1", **json.loads(bridge.call("decide", json.dumps(params)))}
+
+
+def test_the_whole_decision_table_in_chromium_equals_cpythons(booted):
+    page, _, _ = booted
+    reply = page.evaluate("() => window.__desk.call(7, 'table', {})")
+    assert reply["ok"] is True
+    in_browser = {case_key(d["status"], d["facts"]): d for d in reply["value"]}
+    in_cpython = {case_key(d.status, d.facts): d.to_dict() for d in decision_table()}
+    assert in_browser.keys() == in_cpython.keys()
+    assert [key for key in in_cpython if in_browser[key] != in_cpython[key]] == []
+
+
+def test_engine_errors_come_back_as_error_replies(booted):
+    page, _, _ = booted
+    reply = page.evaluate("() => window.__desk.call('e1', 'draft_ticket', {order_id: 'abc', telegram_link: '',"
+                          " service: '', reason: '', status: 'processing'})")
+    assert reply["ok"] is False
+    assert reply["error"]["kind"] == "TicketFieldError"
+    assert "order_id" in reply["error"]["problems"]
+
+
+@pytest.mark.parametrize("message, kind", [
+    (None, "BadMessage"),
+    ("decide", "BadMessage"),
+    ({"type": "call", "method": "decide"}, "BadMessage"),
+    ({"type": "call", "id": "m1", "method": "eval", "params": {}}, "UnknownMethodError"),
+    ({"type": "call", "id": "m2", "method": "decide", "params": {"status": "<script>"}}, "UnknownStatusError"),
+    ({"type": "call", "id": "m3", "method": "decide", "params": [1, 2]}, "BadParamsError"),
+    ({"type": "launch", "id": "m4"}, "BadMessage"),
+])
+def test_a_bad_message_gets_an_error_reply_and_the_worker_keeps_answering(booted, message, kind):
+    page, _, _ = booted
+    reply = page.evaluate("""async (message) => {
+      const before = window.__desk.messages.length;
+      window.__desk.w.postMessage(message);
+      return window.__desk.after(before, (m) => m.type === 'reply');
+    }""", message)
+    assert reply["ok"] is False and reply["error"]["kind"] == kind, reply
+    assert reply["error"]["message"]
+    still = page.evaluate("() => window.__desk.call('after-bad', 'decide', {status: 'pending'})")
+    assert still["ok"] is True
+
+
+def test_the_worker_loads_everything_from_the_site_and_no_lockfile_or_full_stdlib(booted, site_url):
+    _, ready, requests = booted
+    assert ready["type"] == "ready"
+    origin = urlsplit(site_url).netloc
+    network = [url for url in requests if urlsplit(url).scheme in ("http", "https")]
+    assert [url for url in network if urlsplit(url).netloc != origin] == []
+    # the one non-network URL: the verified pyodide.mjs, imported from a blob after its SRI check
+    assert all(url.startswith(("http", "blob:" + site_url[:-1])) for url in requests)
+    fetched = {urlsplit(url).path.rsplit("/", 1)[-1] for url in network}
+    assert "pyodide-lock.json" not in fetched and "python_stdlib.zip" not in fetched
+    assert {"pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm"} <= fetched
+    assert any(name.startswith("stdlib.") for name in fetched) and any(name.startswith("engine.") for name in fetched)
+
+
+def test_a_worker_that_cannot_load_pyodide_reports_failed_and_answers_calls_with_an_error(
+        context, site_dir, site_url):
+    page = context.new_page()
+    page.goto(site_url + "cancellation/")
+    worker = site_url + built(site_dir, "assets/desk/worker.*.mjs")
+    page.evaluate(START, {"worker": worker, "init": None, "limitMs": LIMIT_MS})
+    early = page.evaluate("() => window.__desk.call('before-init', 'decide', {status: 'pending'})")
+    assert early["ok"] is False and early["error"]["kind"] == "NotReady"
+    broken = init_message(site_dir, site_url, indexURL=site_url + "assets/no-such-pyodide/")
+    failed = page.evaluate("(init) => { window.__desk.w.postMessage(init);"
+                           " return window.__desk.next((m) => m.type === 'failed' || m.type === 'ready'); }", broken)
+    assert failed["type"] == "failed" and failed["message"]
+    after = page.evaluate("() => window.__desk.call('after-fail', 'decide', {status: 'pending'})")
+    assert after["ok"] is False and after["error"]["kind"] == "NotReady"
+
+
+def test_an_init_without_absolute_urls_is_refused(context, site_dir, site_url):
+    page = context.new_page()
+    page.goto(site_url + "cancellation/")
+    worker = site_url + built(site_dir, "assets/desk/worker.*.mjs")
+    page.evaluate(START, {"worker": worker, "init": {"type": "init", "indexURL": "assets/",
+                                                      "stdLibURL": "x", "engineURL": "y"}, "limitMs": LIMIT_MS})
+    failed = page.evaluate("() => window.__desk.next((m) => m.type === 'failed')")
+    assert "absolute" in failed["message"]
+
+
+def test_a_tampered_pyodide_entry_module_is_refused(context, site_dir, site_url):
+    def tampered(route):
+        response = route.fetch()
+        route.fulfill(response=response, body=response.text() + "\nglobalThis.tampered = true;\n")
+
+    context.route("**/pyodide.mjs", tampered)
+    page = context.new_page()
+    page.goto(site_url + "cancellation/")
+    worker = site_url + built(site_dir, "assets/desk/worker.*.mjs")
+    page.evaluate(START, {"worker": worker, "init": init_message(site_dir, site_url), "limitMs": LIMIT_MS})
+    outcome = page.evaluate("() => window.__desk.next((m) => m.type === 'failed' || m.type === 'ready')")
+    assert outcome["type"] == "failed", outcome
+    assert "integrity" in outcome["message"]
