@@ -8,7 +8,8 @@ serve the original.
 
 Brotli at quality 11 is slow on big files (the 9 MB Pyodide wasm takes about 45 s), so each result
 is cached under .cache/precompress/, keyed by the SHA-256 of the input and the settings: the first
-build pays once per distinct file, later builds only hash. Without the `brotli` package only .gz
+build pays once per distinct file, later builds only hash (entries unused for CACHE_DAYS days are
+dropped). Without the `brotli` package only .gz
 copies are written.
 """
 
@@ -18,6 +19,7 @@ import gzip
 import hashlib
 import os
 import tempfile
+import time
 from pathlib import Path
 
 try:
@@ -27,6 +29,7 @@ except ImportError:  # optional: the site still builds, with gzip copies only
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE_DIR = ROOT / ".cache" / "precompress"
+CACHE_DAYS = 14
 MIN_SIZE = 1024
 MIN_SAVING = 0.05
 GZIP_LEVEL = 9
@@ -51,7 +54,9 @@ def _cached(data: bytes, digest: str, suffix: str, compress) -> bytes:
     level = GZIP_LEVEL if suffix == ".gz" else BROTLI_QUALITY
     entry = CACHE_DIR / f"{digest}.{level}{suffix}"
     try:
-        return entry.read_bytes()
+        result = entry.read_bytes()
+        os.utime(entry)  # a used entry stays; see _prune
+        return result
     except OSError:
         pass
     result = compress(data)
@@ -65,6 +70,17 @@ def _cached(data: bytes, digest: str, suffix: str, compress) -> bytes:
     except OSError:
         pass  # a read-only checkout still builds; it just recompresses next time
     return result
+
+
+def _prune() -> None:
+    """Drop cache entries no build has used for CACHE_DAYS days, so the cache does not grow without end."""
+    limit = time.time() - CACHE_DAYS * 86400
+    try:
+        for entry in CACHE_DIR.iterdir():
+            if entry.stat().st_mtime < limit:
+                entry.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def compressible(path: Path) -> bool:
@@ -91,4 +107,5 @@ def precompress(site_dir: Path) -> dict[str, int]:
                 written[suffix] += 1
             elif target.is_file():
                 target.unlink()  # a stale copy from an earlier build would be served instead
+    _prune()
     return written

@@ -14,7 +14,7 @@ Why each part is as it is:
 - No 'wasm-unsafe-eval' on any page, not even the Desk's: Pyodide runs in a *module worker* created from a
   same-origin URL, and such a worker takes its policy from its own HTTP response (CSP3 "initialize a global
   object's CSP list"; only blob:/data: workers inherit the page's). The page itself never compiles wasm, so
-  the strictest policy that works is none. tests/test_security_csp.py proves it: the Desk goes live in
+  the strictest policy that works is none. tests/test_security_browser.py proves it: the Desk goes live in
   Chromium with zero violations, and a wasm compile on the page's main thread is refused.
 - The CDN path (CDN mode only) is the exact pinned folder from desk.assets().index_url, never a host. It is on
   every page, not only the Desk's, because with Material's instant navigation the first page's policy stays

@@ -207,9 +207,13 @@ def verify_in_pyodide(engine: bytes, stdlib: Path, lock: bytes, calls: list) -> 
     return json.loads(out)
 
 
+TRIM_OPTIONS = ("--optimize", str(STDLIB_OPTIMIZE), "--compression", "stored")
+
+
 def _stdlib_key(engine: bytes, version: str, calls: list) -> str:
+    """Everything the cached stdlib and engine archive depend on."""
     digest = hashlib.sha256()
-    for part in (engine, version.encode(), json.dumps(calls, sort_keys=True).encode(),
+    for part in (engine, version.encode(), json.dumps(calls, sort_keys=True).encode(), " ".join(TRIM_OPTIONS).encode(),
                  _tool("trim-stdlib.mjs").read_bytes(), _tool("run-bridge.mjs").read_bytes()):
         digest.update(hashlib.sha256(part).digest())
     return digest.hexdigest()[:20]
@@ -237,8 +241,7 @@ def pyodide_builds(sources: bytes, version: str, lock: bytes) -> tuple[bytes, by
         (work / "calls.json").write_text(json.dumps(calls))
         out, pyc = work / "stdlib.zip", work / "engine-pyc.zip"
         _node("trim-stdlib.mjs", "--engine", str(work / "sources.zip"), "--calls", str(work / "calls.json"),
-              "--out", str(out), "--engine-pyc-out", str(pyc), "--optimize", str(STDLIB_OPTIMIZE),
-              "--compression", "stored", what="trimming the stdlib with Pyodide")
+              "--out", str(out), "--engine-pyc-out", str(pyc), *TRIM_OPTIONS, what="trimming the stdlib with Pyodide")
         engine = _with_pyc(sources, pyc.read_bytes())
         report = verify_in_pyodide(engine, out, lock, calls)
         if report.get("pyodideVersion") != version:
@@ -256,7 +259,17 @@ def pyodide_builds(sources: bytes, version: str, lock: bytes) -> tuple[bytes, by
         partial.replace(cached)
     except OSError:  # a parallel build (pytest -n 2) cached the same result first
         shutil.rmtree(partial, ignore_errors=True)
+    _prune_cache(keep=cached)
     return stdlib, engine
+
+
+def _prune_cache(keep: Path, entries: int = 4) -> None:
+    """Drop all but the newest few cached results (each engine edit makes a new one)."""
+    done = [p for p in CACHE_DIR.iterdir() if p.is_dir() and not p.name.endswith(".tmp")]
+    done.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    for stale in done[entries:]:
+        if stale != keep:
+            shutil.rmtree(stale, ignore_errors=True)
 
 
 # --- The build's view ---------------------------------------------------------------------------

@@ -127,8 +127,11 @@ def next_step(status: Status, facts: frozenset[Fact], outlook: C) -> str:
     if status is Status.COMPLETED:
         return ("The order cannot be cancelled. If you have a concern about the delivery, "
                 "open a ticket and describe it.")
+    if status is Status.PARTIAL and outlook is not C.NOT_AVAILABLE:
+        return ("Delivery has stopped. If you want the part that was not delivered reviewed, open a ticket; "
+                "support checks it against the service rules.")
     return {
-        C.MAY_BE_REVIEWED: "Open a support ticket now, while the order has not advanced. Include the details below.",
+        C.MAY_BE_REVIEWED: "Open a support ticket now, while the order has not advanced.",
         C.LIMITED: "Open a ticket soon. Support will check whether the order can still be stopped "
                    "and explain the options.",
         C.UNLIKELY: "You can still open a ticket, and support will explain what can be done, "

@@ -94,8 +94,8 @@ RULES: tuple[Rule, ...] = (
           "Some services allow review before processing; others cannot be stopped after they enter the queue.",
           "cancellation/#review-flow", "03"),
     _rule("review.final_answer", F, "Final answer is sent",
-          "This is the likely outcome, not the final answer. Support replies in the ticket with approval, "
-          "rejection, an explanation or the next available step.",
+          "Support replies in the ticket with approval, rejection, an explanation or the next available step. "
+          "Until then, any outcome shown here is only the likely one.",
           "cancellation/#review-flow", "04"),
     # When cancellation may be possible.
     _rule("may.pending", M, "Order is still pending",

@@ -197,3 +197,17 @@ def test_a_tampered_pyodide_entry_module_is_refused(context, site_dir, site_url)
     outcome = page.evaluate("() => window.__desk.next((m) => m.type === 'failed' || m.type === 'ready')")
     assert outcome["type"] == "failed", outcome
     assert "integrity" in outcome["message"]
+
+
+@pytest.mark.parametrize("missing", [
+    "**/pyodide.asm.wasm", "**/pyodide.asm.mjs", "**/desk/stdlib.*.zip", "**/desk/engine.*.zip", "**/desk/lock.*.json",
+])
+def test_a_missing_core_file_is_reported_as_failed_instead_of_hanging(context, site_dir, site_url, missing):
+    context.route(missing, lambda route: route.fulfill(status=404, body="not found"))
+    page = context.new_page()
+    page.goto(site_url + "cancellation/")
+    worker = site_url + built(site_dir, "assets/desk/worker.*.mjs")
+    page.evaluate(START, {"worker": worker, "init": init_message(site_dir, site_url), "limitMs": LIMIT_MS})
+    outcome = page.evaluate("() => window.__desk.next((m) => m.type === 'failed' || m.type === 'ready')")
+    assert outcome["type"] == "failed", outcome
+    assert outcome["message"] and "Traceback" not in outcome["message"]

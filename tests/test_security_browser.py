@@ -59,6 +59,7 @@ class Watch:
         self.failed: list[str] = []
         self.bad_status: list[str] = []
         self.foreign: list[str] = []
+        self.dialogs: list[str] = []
         self.requests = 0
         context.expose_function("__reportCspViolation", lambda violation: self.violations.append(violation))
         context.add_init_script(CSP_LISTENER)
@@ -67,10 +68,15 @@ class Watch:
         context.on("requestfailed", lambda r: self.failed.append(f"{r.method} {r.url}: {r.failure}"))
         context.on("response", self._response)
         context.on("request", self._request)
+        context.on("dialog", self._dialog)
 
     def _console(self, message) -> None:
         if message.type == "error":
             self.console_errors.append(f"{message.text} @ {message.location.get('url')}")
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
 
     def _response(self, response) -> None:
         if response.status >= 400:
@@ -84,7 +90,8 @@ class Watch:
     def problems(self) -> dict[str, list]:
         found = {"csp violations": self.violations, "console errors": self.console_errors,
                  "page errors": self.page_errors, "failed requests": self.failed,
-                 "HTTP errors": self.bad_status, "requests to other hosts": self.foreign}
+                 "HTTP errors": self.bad_status, "requests to other hosts": self.foreign,
+                 "dialogs": self.dialogs}
         return {name: items for name, items in found.items() if items}
 
 
@@ -138,6 +145,11 @@ def exercise_desk(page, desk_url: str) -> list[str]:
         page.wait_for_url(re.compile(r"[?&]fact=" + re.escape(value) + r"(&|$)"))
         expect(result).to_have_attribute("data-engine", "pyodide")
         done.append(f"fact={value}")
+    for index in range(facts.count()):  # back to one plain case, so the drafter can produce a ticket
+        facts.nth(index).uncheck()
+    page.wait_for_url(re.compile(r"^[^#]*$|^(?!.*[?&]fact=)"))
+    statuses.first.check()
+    expect(result).to_have_attribute("data-engine", "pyodide")
     done += exercise_drafter(page, desk)
     copy_link = desk.get_by_role("button", name=re.compile("copy link", re.IGNORECASE))
     if copy_link.count():
@@ -148,26 +160,27 @@ def exercise_desk(page, desk_url: str) -> list[str]:
 
 
 def exercise_drafter(page, desk) -> list[str]:
-    """Open the ticket drafter and type into each of its fields, including values it must warn about."""
-    opener = desk.locator("summary", has_text=re.compile("ticket", re.IGNORECASE))
-    if opener.count() == 0:
-        opener = desk.get_by_role("button", name=re.compile("draft|write.*ticket", re.IGNORECASE))
-    assert opener.count() >= 1, "the Desk should offer its ticket drafter"
-    opener.first.click()
-    fields = desk.locator("input[type=text]:visible, input:not([type]):visible, input[type=url]:visible, "
-                          "input[type=number]:visible, textarea:visible")
-    assert fields.count() >= 2, "the opened drafter should show its fields"
-    samples = ["12345", "https://t.me/+privateInviteHash", "<img src=x onerror=alert(1)>",
-               "my password is hunter2", "Views"]
-    for index in range(fields.count()):
-        field = fields.nth(index)
-        kind = field.get_attribute("type") or ""
-        field.fill("42" if kind == "number" else samples[index % len(samples)])
-    done = [f"drafter: typed into {fields.count()} fields"]
-    copy_ticket = desk.get_by_role("button", name=re.compile("copy ticket", re.IGNORECASE))
-    if copy_ticket.count():
-        copy_ticket.first.click()
-        done.append("copy ticket")
+    """Draft a valid ticket and copy it, then type values the drafter must warn about or refuse."""
+    drafter = desk.locator('[data-dd="ticket"]')
+    expect(drafter).to_be_visible()
+    draft, message = drafter.locator('[data-dd="draft"]'), drafter.locator('[data-dd="ticket-msg"]')
+    valid = {"order_id": "12345", "telegram_link": "https://t.me/yourchannel", "service": "Telegram views",
+             "reason": "I pasted the wrong channel link.", "transaction_reference": "TX-99812", "amount": "12.50"}
+    hostile = {"telegram_link": "https://t.me/+privateInviteHash", "service": "<img src=x onerror=alert(1)>",
+               "reason": "my password is hunter2, code 123456", "order_id": "1<script>alert(1)</script>"}
+    done = []
+    for values, what in ((valid, "valid"), (hostile, "hostile")):
+        fields = [drafter.locator(f'[name="{name}"]') for name in values]
+        visible = [(field, value) for field, value in zip(fields, values.values(), strict=True) if field.is_visible()]
+        assert len(visible) >= 3, "the drafter should show its fields"
+        for field, value in visible:
+            field.fill(value)
+        if what == "valid":
+            expect(draft).to_contain_text("12345")
+            drafter.locator('[data-dd="copy-ticket"]').click()
+        else:
+            expect(message).to_contain_text("not ready")
+        done.append(f"drafter: {what} values in {len(visible)} fields")
     return done
 
 
@@ -243,7 +256,8 @@ def test_instant_navigation_through_every_page_keeps_the_first_pages_policy_clea
             page.wait_for_url(site_url + path)
             page.wait_for_selector("[data-md-component=container]:not([data-left])")  # the new page is in
             page.wait_for_load_state("networkidle")
-            if path in desk_paths(site_dir):
+            if path in desk_paths(site_dir):  # the Desk sets itself up after an instant navigation, and goes live
+                page.locator('#decision-desk input[type="radio"][name="status"]').first.check()
                 expect(page.locator("#decision-result")).to_have_attribute("data-engine", "pyodide",
                                                                            timeout=LIVE_TIMEOUT)
         assert page.evaluate("() => window.__sameDocument") is True, "navigation was not instant"
@@ -262,18 +276,12 @@ def test_every_desk_state_runs_live_with_no_violation_console_error_or_failed_re
         assert len(done) >= 4, done
         assert page.evaluate("() => window.__cspViolations") == [], path
     assert watch.problems() == {}
-
-
-def test_the_desk_page_itself_may_not_compile_wasm(watched, site_dir, site_url):
-    """Pyodide runs in its module worker, whose policy comes from its own response; the page grants no wasm."""
-    page, watch = watched
-    page.goto(site_url + desk_paths(site_dir)[0])
-    page.locator('#decision-desk input[type="radio"][name="status"]').first.check()
-    expect(page.locator("#decision-result")).to_have_attribute("data-engine", "pyodide", timeout=LIVE_TIMEOUT)
+    # Pyodide runs in its module worker, whose policy comes from its own response: the live Desk's page
+    # itself grants no wasm compilation.
     outcome = page.evaluate("""() => WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]))
         .then(() => 'compiled', (error) => String(error))""")
     assert "Content Security Policy" in outcome
-    watch.violations.clear()  # the one violation above was provoked on purpose
+    watch.violations.clear()  # the one violation just provoked on purpose
     watch.console_errors.clear()
 
 
@@ -288,18 +296,28 @@ def cdn_site(tmp_path_factory):
         yield site, server.url
 
 
+def policy_of(path: Path) -> dict[str, list[str]]:
+    """The directives of the page's CSP meta tag."""
+    found = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', path.read_text(encoding="utf-8"))
+    assert found, f"{path}: no Content-Security-Policy meta tag"
+    return {part.split()[0]: part.split()[1:] for part in found.group(1).split(";") if part.split()}
+
+
 def pinned_cdn_folder(site: Path) -> str:
     """The CDN folder the CDN build pinned, read from its own policy, checked against the npm package."""
-    html = (site / "index.html").read_text(encoding="utf-8")
-    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', html).group(1)
-    connect = next(part.split()[1:] for part in policy.split(";") if part.split()[0] == "connect-src")
+    connect = policy_of(site / "index.html")["connect-src"]
     cdn = [source for source in connect if source.startswith("https://")]
     version = json.loads((PYODIDE_DIR / "package.json").read_text())["version"]
     assert cdn == [f"https://cdn.jsdelivr.net/pyodide/v{version}/full/"], connect
     return cdn[0]
 
 
-def serve_cdn_from_npm_package(route) -> None:
+# A change that leaves each file working: a JS statement, or a wasm custom section named "xxxx".
+HARMLESS_TAMPERING = {".mjs": b"\n;globalThis.__tampered = true;\n", ".wasm": b"\x00\x05\x04xxxx"}
+
+
+def serve_cdn_from_npm_package(route, tamper: str | None = None) -> None:
+    """Answer for the CDN with the npm package's file, as jsDelivr would (CORS, content type, 404s)."""
     name = urlsplit(route.request.url).path.rsplit("/", 1)[-1]
     path = PYODIDE_DIR / name
     headers = {"access-control-allow-origin": "*", "cross-origin-resource-policy": "cross-origin"}
@@ -307,15 +325,15 @@ def serve_cdn_from_npm_package(route) -> None:
         route.fulfill(status=404, headers=headers, body="not found")
         return
     headers["content-type"] = MIME.get(path.suffix, "application/octet-stream")
-    route.fulfill(status=200, headers=headers, body=path.read_bytes())
+    body = path.read_bytes() + (HARMLESS_TAMPERING[path.suffix] if name == tamper else b"")
+    route.fulfill(status=200, headers=headers, body=body)
 
 
 def test_cdn_build_pins_the_cdn_folder_on_every_page_and_nowhere_else(cdn_site):
     site, _ = cdn_site
     cdn = pinned_cdn_folder(site)
     for path in site.rglob("*.html"):
-        policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', path.read_text()).group(1)
-        parts = {part.split()[0]: part.split()[1:] for part in policy.split(";") if part.split()}
+        parts = policy_of(path)
         for directive in ("script-src", "connect-src"):
             others = [s for s in parts[directive] if s != "'self'" and not s.startswith("'sha256-")]
             assert others == [cdn], f"{path.name}: {directive} {parts[directive]}"
@@ -338,5 +356,32 @@ def test_cdn_mode_desk_goes_live_from_the_cdn_with_no_violation_or_console_error
         assert any(request.endswith(".wasm") for request in cdn_requests), "Pyodide should come from the CDN"
         assert page.evaluate("() => window.__cspViolations") == []
         assert watch.problems() == {}
+    finally:
+        context.close()
+
+
+UNVERIFIED_GAP = pytest.mark.xfail(
+    strict=True, reason="known gap (README, Security): Pyodide fetches pyodide.asm.mjs and the wasm itself, without "
+    "integrity; self-host mode closes it. If worker.mjs starts checking them, remove this mark.")
+
+
+@pytest.mark.parametrize("core_file", ["pyodide.mjs", pytest.param("pyodide.asm.mjs", marks=UNVERIFIED_GAP),
+                                       pytest.param("pyodide.asm.wasm", marks=UNVERIFIED_GAP)])
+def test_cdn_mode_refuses_a_pyodide_file_that_differs_from_the_pinned_one(browser, cdn_site, core_file):
+    """A CDN serving altered (still working) Pyodide code must not get to answer: the Desk keeps its
+    prerendered answers and says the live engine could not load."""
+    site, url = cdn_site
+    cdn = pinned_cdn_folder(site)
+    context = browser.new_context()
+    try:
+        context.route(cdn + "**", lambda route: serve_cdn_from_npm_package(route, tamper=core_file))
+        page = context.new_page()
+        page.goto(url + desk_paths(site)[0])
+        page.locator('#decision-desk input[type="radio"][name="status"]').first.check()
+        page.wait_for_function("""() => document.querySelector('#decision-result').dataset.engine === 'pyodide'
+            || document.querySelector('[data-dd="engine"]').classList.contains('dd-engine--failed')""",
+                               timeout=LIVE_TIMEOUT)
+        assert page.locator("#decision-result").get_attribute("data-engine") == "prerendered"
+        expect(page.locator('[data-dd="engine"]')).to_contain_text("could not load")
     finally:
         context.close()

@@ -645,14 +645,16 @@ function setup(root) {
   }
   on(root, "focusin", start);
   on(root, "pointerenter", start);
-  if ("IntersectionObserver" in window) {
-    const observer = new IntersectionObserver((entries) => {
-      if (entries.some((entry) => entry.isIntersecting)) start();
-    });
-    observer.observe(root);
-    cleanups.push(() => observer.disconnect());
-  }
-  const idle = () => {
+  // Unasked, the engine never competes with the page's own loading: only after `load`, when the Desk is
+  // in view or the main thread is idle.
+  const afterLoad = () => {
+    if ("IntersectionObserver" in window) {
+      const observer = new IntersectionObserver((entries) => {
+        if (entries.some((entry) => entry.isIntersecting)) start();
+      });
+      observer.observe(root);
+      cleanups.push(() => observer.disconnect());
+    }
     if ("requestIdleCallback" in window) {
       const handle = requestIdleCallback(start, { timeout: 4000 });
       cleanups.push(() => cancelIdleCallback(handle));
@@ -661,8 +663,8 @@ function setup(root) {
       cleanups.push(() => clearTimeout(handle));
     }
   };
-  if (document.readyState === "complete") idle();
-  else on(window, "load", idle, { once: true });
+  if (document.readyState === "complete") afterLoad();
+  else on(window, "load", afterLoad, { once: true });
 
   // -- first paint: restore from the URL --
 

@@ -92,12 +92,13 @@ async function importPyodide(indexURL) {
 
 async function start(config) {
   const started = performance.now();
-  progress("download", "Downloading the policy engine");
+  progress("download", "Downloading Pyodide and the policy engine");
   const engine = fetchBytes(config.engineURL, "The policy engine");
   const lock = config.lockURL ? fetchText(config.lockURL, "The Pyodide lockfile") : undefined;
   engine.catch(() => {}); // awaited below; do not report it twice
   if (lock) lock.catch(() => {});
   const { loadPyodide } = await importPyodide(config.indexURL);
+  const lockFileContents = await lock; // tiny, fetched alongside pyodide.mjs; a failure stops here
   progress("start", "Starting Python");
   const watcher = watchConsole();
   let pyodide;
@@ -109,7 +110,7 @@ async function start(config) {
       stdout: () => {},
       stderr: () => {},
     };
-    if (lock) options.lockFileContents = lock;
+    if (lockFileContents) options.lockFileContents = lockFileContents;
     pyodide = await Promise.race([loadPyodide(options), watcher.failed]);
   } finally {
     watcher.restore();

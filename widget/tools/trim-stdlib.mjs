@@ -1,15 +1,18 @@
 // Build a trimmed, precompiled standard library for the Decision Desk, with Pyodide's own Python.
 //
 //   node widget/tools/trim-stdlib.mjs --engine ENGINE.zip --calls CALLS.json --out STDLIB.zip
+//        [--engine-pyc-out PYC.zip] [--optimize N] [--compression stored|deflated]
 //
 // 1. Boot Pyodide from node_modules with its full python_stdlib.zip.
 // 2. Unpack the engine archive exactly as the worker does, import policy_engine.bridge and run
 //    every call in CALLS.json (the whole decision table, links, tickets, bad input).
 // 3. Record every module loaded from the standard library zip (sys.modules), which covers what
 //    Pyodide's own bootstrap needs as well as what the engine imports.
-// 4. Compile each with Pyodide's py_compile (the interpreter's own optimization level, unchecked
-//    hash-based .pyc, so the output is deterministic) and write a zip holding only those .pyc
-//    files, named as zipimport looks them up ("json/__init__.pyc", "enum.pyc").
+// 4. Compile each with Pyodide's py_compile (--optimize, default the interpreter's own level; the
+//    build passes 2; unchecked hash-based .pyc, so the output is deterministic) and write a zip
+//    holding only those .pyc files, named as zipimport looks them up ("json/__init__.pyc",
+//    "enum.pyc"; zipimport takes a plain .pyc at any optimization level). Stored by default: the
+//    host's brotli/gzip compresses the whole zip better than per-file deflate.
 // 5. With --engine-pyc-out, also write the engine's modules compiled by the same Python, as
 //    policy_engine/__pycache__/*.cpython-314.pyc, for the build to add to the engine archive.
 // Prints one JSON report line on stdout. Exit code 1 with a message on any failure.
