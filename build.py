@@ -43,6 +43,10 @@ def on_post_page(output, page, config):
     return hooks.on_post_page(output, page, config)
 
 
+def on_post_template(output_content, template_name, config):
+    return hooks.on_post_template(output_content, template_name, config)
+
+
 def on_post_build(config):
     return hooks.on_post_build(config)
 

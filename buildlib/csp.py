@@ -1,7 +1,8 @@
 """Content-Security-Policy for every page, as a <meta http-equiv> tag computed from the page's final HTML.
 
 The site is static, so the policy travels in the page itself. `apply()` runs in MkDocs' on_post_page, after
-the theme and the Desk markup are in place, so it sees exactly the inline scripts the browser will see.
+the theme and the Desk markup are in place, so it sees exactly the inline scripts the browser will see;
+`apply_template()` does the same for theme pages such as 404.html (MkDocs' on_post_template).
 
 Policy (build mode):
     default-src 'self'; script-src 'self' 'sha256-…'… [CDN]; worker-src 'self'; connect-src 'self' [CDN];
@@ -16,9 +17,10 @@ Why each part is as it is:
   object's CSP list"; only blob:/data: workers inherit the page's). The page itself never compiles wasm, so
   the strictest policy that works is none. tests/test_security_browser.py proves it: the Desk goes live in
   Chromium with zero violations, and a wasm compile on the page's main thread is refused.
-- The CDN path (CDN mode only) is the exact pinned folder from desk.assets().index_url, never a host. It is on
-  every page, not only the Desk's, because with Material's instant navigation the first page's policy stays
-  in force while the visitor moves to the Desk.
+- The CDN path (CDN mode only) is the exact pinned folder from desk.assets().index_url, never a host, as issue 6
+  asks. Today's Desk does not need it on the page (its worker, outside this policy, does the fetching); it is
+  on every page, not only the Desk's, because Material's instant navigation keeps the first page's policy in
+  force (it appends the next page's meta too, so policies add up) while the visitor moves to the Desk.
 - style-src 'self' without 'unsafe-inline': Material and the Desk set styles through the CSSOM
   (element.style.setProperty), which CSP does not govern, and the built HTML has no style attributes or
   <style> blocks (the tests would report a violation if one appeared).
@@ -34,12 +36,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import logging
 import re
 import sys
 from urllib.parse import urlsplit
-
-log = logging.getLogger("mkdocs.plugins.csp")
 
 DESK_MARKER = 'id="decision-desk"'
 
@@ -128,11 +127,7 @@ def _cdn_url() -> str | None:
 
     if hooks.pyodide_mode() != "cdn":
         return None
-    assets_fn = getattr(desk, "assets", None)
-    if assets_fn is None:  # the Desk's assets are not wired yet: the strictest policy is no CDN at all
-        log.warning("csp: desk.assets() is not available; CDN mode pages get no CDN source")
-        return None
-    url = assets_fn().index_url
+    url = desk.assets().index_url
     parts = urlsplit(url)
     if parts.scheme != "https" or not parts.path.endswith("/"):
         raise hooks.BuildError(f"desk.assets().index_url must be an https folder URL ending in '/', got {url!r}")

@@ -56,6 +56,12 @@ def on_post_page(output, page, config):
     return csp.apply(output, page, config)
 
 
+def on_post_template(output_content, template_name, config):
+    from . import csp
+
+    return csp.apply_template(output_content, template_name, config)
+
+
 def on_post_build(config):
     from . import compress, desk
 

@@ -60,13 +60,25 @@ class Handler(SimpleHTTPRequestHandler):
         return body
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A browser closing a context mid-download resets the connection; that is not an error here."""
+
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        import sys
+
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 class StaticServer:
     """Serve `root` on 127.0.0.1 on a free port in a background thread."""
 
     def __init__(self, root: Path, compress: bool = False, port: int = 0) -> None:
         handler = type("BoundHandler", (Handler,), {"compress": compress})
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(root)))
-        self.httpd.daemon_threads = True
+        self.httpd = _QuietServer(("127.0.0.1", port), partial(handler, directory=str(root)))
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     @property

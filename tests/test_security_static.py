@@ -19,6 +19,14 @@ CREDENTIAL_NAME = re.compile(
     r"|verification[-_ ]?code|security[-_ ]?code|sms[-_ ]?code|session)([^a-z]|$)",
     re.IGNORECASE,
 )
+CAMEL_HUMP = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+
+
+def looks_like_credential(name: str) -> bool:
+    """True for field names such as password, user_pass, otp, 2fa-code, loginCode, userPassword."""
+    return bool(CREDENTIAL_NAME.search(CAMEL_HUMP.sub("_", name)))
+
+
 CREDENTIAL_AUTOCOMPLETE = {"current-password", "new-password", "one-time-code"}
 
 
@@ -155,19 +163,19 @@ def test_no_page_has_a_password_or_one_time_code_field(site_dir):
             tokens = set(field.get("autocomplete", "").lower().split())
             assert not tokens & CREDENTIAL_AUTOCOMPLETE, where
             for attribute in ("name", "id"):
-                assert not CREDENTIAL_NAME.search(field.get(attribute, "")), where
+                assert not looks_like_credential(field.get(attribute, "")), where
 
 
 @pytest.mark.parametrize("name", ["password", "user_pass", "otp", "2fa-code", "one-time-code", "passcode",
-                                  "loginCode", "session_string", "TOTP"])
+                                  "loginCode", "userPassword", "session_string", "TOTP"])
 def test_credential_field_pattern_catches_credential_names(name):
-    assert CREDENTIAL_NAME.search(name)
+    assert looks_like_credential(name)
 
 
 @pytest.mark.parametrize("name", ["status", "fact", "order_id", "telegram_link", "service", "reason",
                                   "transaction_reference", "amount", "__drawer", "__search", "passage"])
 def test_credential_field_pattern_leaves_desk_and_theme_fields_alone(name):
-    assert not CREDENTIAL_NAME.search(name)
+    assert not looks_like_credential(name)
 
 
 def test_policy_builder_hashes_crlf_scripts_as_the_browser_does_and_skips_data_blocks():
