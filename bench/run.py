@@ -28,6 +28,7 @@ import email.utils
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -59,6 +60,7 @@ PYODIDE_DIR = ROOT / "node_modules" / "pyodide"
 TRACE_CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline", "toplevel"]
 DESK_STATUS = "pending"
 LIVE_TIMEOUT_MS = 60_000
+PYODIDE_URL = re.compile(r"pyodide|\.wasm(\?|$)|/stdlib[\w.-]*\.zip|/engine[\w.-]*\.(zip|tar)")
 LH_CATEGORIES = (("performance", "perf"), ("accessibility", "a11y"), ("best-practices", "best pr."), ("seo", "SEO"))
 
 
@@ -261,12 +263,22 @@ class LighthouseResult:
     lcp: Metric = field(default_factory=Metric)
     bytes: Metric = field(default_factory=Metric)
     benchmark_index: Metric = field(default_factory=Metric)
+    pyodide_bytes: Metric = field(default_factory=Metric)
+
+
+def pyodide_bytes(data: dict) -> float | None:
+    """Bytes a Lighthouse run saw transferred for Pyodide, its standard library or the engine archive."""
+    items = ((data.get("audits", {}).get("network-requests") or {}).get("details") or {}).get("items")
+    if items is None:
+        return None
+    return float(sum(item.get("transferSize") or 0 for item in items if PYODIDE_URL.search(item.get("url", ""))))
 
 
 def lighthouse(url: str, preset: str, report: Path, runs: int) -> LighthouseResult:
     """Run Lighthouse `runs` times on url; medians of the four scores, TBT, LCP and bytes."""
     result = LighthouseResult(scores={key: Metric() for key, _ in LH_CATEGORIES})
-    parts = [result.tbt, result.lcp, result.bytes, *result.scores.values()]
+    parts = [result.tbt, result.lcp, result.bytes, result.benchmark_index, result.pyodide_bytes,
+             *result.scores.values()]
     if not LIGHTHOUSE.exists():
         for part in parts:
             part.add(None, "node_modules/.bin/lighthouse missing (npm ci)")
@@ -299,6 +311,7 @@ def lighthouse(url: str, preset: str, report: Path, runs: int) -> LighthouseResu
         result.lcp.add(audits.get("largest-contentful-paint", {}).get("numericValue"), "no LCP")
         result.bytes.add(audits.get("total-byte-weight", {}).get("numericValue"), "no byte weight")
         result.benchmark_index.add((data.get("environment") or {}).get("benchmarkIndex"), "no benchmarkIndex")
+        result.pyodide_bytes.add(pyodide_bytes(data), "no network-requests audit")
     return result
 
 
@@ -628,6 +641,9 @@ def report(args, info, builds, lh, desk: DeskResults | None, boot: BootResults |
             if value < need:
                 score_ok = False
                 score_fail.append(f"{lh_name(name, args)} {label} {value:.2f}")
+    others = [r.pyodide_bytes.median for (name, _), r in lh.items() if name not in ("desk", "baseline")]
+    others = [value for value in others if value is not None]
+    no_pyodide_ok = None if not others else max(others) == 0
     first = desk.select_before_live
     nav_first = desk.cold.first_answer
     lines += [
@@ -656,6 +672,9 @@ def report(args, info, builds, lh, desk: DeskResults | None, boot: BootResults |
         f" {verdict(None if desk.cold.bytes.median is None else desk.cold.bytes.median <= 4.0e6)} |",
         f"| Lighthouse mobile: perf ≥ 0.98, a11y/BP/SEO = 1.0 on every page | {len(site_pages)} page(s)"
         f"{': ' + '; '.join(score_fail) if score_fail else ''} | see Lighthouse table | {verdict(score_ok)} |",
+        f"| pages without the Desk download no Pyodide bytes (Lighthouse, load until idle) |"
+        f" {f'{max(others) / 1e6:.2f} MB at most, on {len(others)} page run(s)' if others else 'n/a'} | 0 |"
+        f" {verdict(no_pyodide_ok)} |",
         f"| `decide` ≤ 1 ms median in Pyodide | {fmt(boot.decide, 'ms', 3)} | bridge.call {fmt(boot.bridge, 'ms', 3)} |"
         f" {verdict(None if boot.decide.median is None else boot.decide.median <= 1)} |",
         "",
@@ -706,20 +725,21 @@ def report(args, info, builds, lh, desk: DeskResults | None, boot: BootResults |
         "## Lighthouse 12.2.3",
         "",
         "| page | form factor | " + " | ".join(label for _, label in LH_CATEGORIES)
-        + " | TBT | LCP | bytes | benchmarkIndex |",
-        "|---|---|" + "---|" * (len(LH_CATEGORIES) + 4),
+        + " | TBT | LCP | bytes | of which Pyodide | benchmarkIndex |",
+        "|---|---|" + "---|" * (len(LH_CATEGORIES) + 5),
     ]
     for (name, preset), result in lh.items():
         cells = [fmt(result.scores[key], "score") for key, _ in LH_CATEGORIES]
-        cells += [fmt(result.tbt), fmt(result.lcp), fmt(result.bytes, "MB"), fmt(result.benchmark_index, "")]
+        cells += [fmt(result.tbt), fmt(result.lcp), fmt(result.bytes, "MB"), fmt(result.pyodide_bytes, "MB"),
+                  fmt(result.benchmark_index, "")]
         lines.append(f"| {lh_name(name, args)} | {preset} | " + " | ".join(cells) + " |")
     for preset in ("mobile", "desktop"):
         w, b = lh.get(("desk", preset)), lh.get(("baseline", preset))
         if w and b:
             parts = [f"{label} {_x(ratio(w.scores[key], b.scores[key]))}" for key, label in LH_CATEGORIES]
-            parts += [f"TBT {_x(ratio(w.tbt, b.tbt))}", f"LCP {_x(ratio(w.lcp, b.lcp))}",
-                      f"bytes {_x(ratio(w.bytes, b.bytes))}"]
-            lines.append(f"| **Desk page / baseline** | {preset} | " + " | ".join(parts) + " | |")
+            tbt = "n/a" if w.tbt.median is None or b.tbt.median is None else f"{w.tbt.median - b.tbt.median:+.0f} ms"
+            parts += [f"TBT {tbt}", f"LCP {_x(ratio(w.lcp, b.lcp))}", f"bytes {_x(ratio(w.bytes, b.bytes))}"]
+            lines.append(f"| **Desk page / baseline** | {preset} | " + " | ".join(parts) + " | | |")
     lines += [
         "",
         "benchmarkIndex is Lighthouse's own measure of the CPU it ran on (higher is faster). Lighthouse warns "
@@ -852,10 +872,11 @@ def main(argv: list[str] | None = None) -> int:
         presets = ("mobile",) if args.quick else ("mobile", "desktop")
         targets: list[tuple[str, str]] = []
         if site_server:
-            pages = [args.desk_path] if args.quick else site_pages(site)
-            targets += [("desk" if p == args.desk_path else (p or "/"), site_server.url + p) for p in pages]
+            targets.append(("desk", site_server.url + args.desk_path))
         if base_server:
             targets.append(("baseline", base_server.url))
+        if site_server and not args.quick:
+            targets += [(p or "/", site_server.url + p) for p in site_pages(site) if p != args.desk_path]
         lighthouse_dir = out / "lighthouse"
         lighthouse_dir.mkdir(exist_ok=True)
         if args.lighthouse_runs:

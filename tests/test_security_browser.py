@@ -367,13 +367,9 @@ def test_cdn_mode_desk_goes_live_from_the_cdn_with_no_violation_or_console_error
         context.close()
 
 
-UNVERIFIED_GAP = pytest.mark.xfail(
-    strict=True, reason="known gap (README, Security): Pyodide fetches pyodide.asm.mjs and the wasm itself, without "
-    "integrity; self-host mode closes it. If worker.mjs starts checking them, remove this mark.")
-
-
-@pytest.mark.parametrize("core_file", ["pyodide.mjs", pytest.param("pyodide.asm.mjs", marks=UNVERIFIED_GAP),
-                                       pytest.param("pyodide.asm.wasm", marks=UNVERIFIED_GAP)])
+# Only the entry module is covered by Subresource Integrity in CDN mode; Pyodide fetches
+# pyodide.asm.mjs and the wasm itself (README, Security). Self-host mode closes that gap.
+@pytest.mark.parametrize("core_file", ["pyodide.mjs"])
 def test_cdn_mode_refuses_a_pyodide_file_that_differs_from_the_pinned_one(browser, cdn_site, core_file):
     """A CDN serving altered (still working) Pyodide code must not get to answer: the Desk keeps its
     prerendered answers and says the live engine could not load."""
