@@ -476,90 +476,88 @@ def _fail_all(results, reason: str) -> None:
                 metric.add(None, reason)
 
 
-def measure_desk(results: DeskResults, browser, desk_url: str, plain_url: str | None, runs: int,
-                 selections: int) -> None:
-    """The Desk over `runs` cold loads (new context) and warm reloads, plus in-page selection timings."""
+def measure_desk(results: DeskResults, browser, desk_url: str, plain_url: str | None, selections: int) -> None:
+    """One round: the Desk cold (new context) then warm (reload), `selections` in-page selections timed,
+    one selection before Pyodide is ready, and the plain Material page's longest task."""
     deep = f"{desk_url}?status={DESK_STATUS}"
     ready = "window.__bench && window.__bench.liveAnswer !== null && window.__bench.firstAnswer !== null"
-    for run in range(runs):
+    context = browser.new_context()
+    try:
+        context.add_init_script(INIT_SCRIPT)
+        transfers = Transfers(context)
+        page = context.new_page()
+        results.cold.merge(measure_load(browser, page, transfers, deep, ready, reload=False))
+        results.warm.merge(measure_load(browser, page, transfers, deep, ready, reload=True))
+        if selections:
+            try:
+                out = page.evaluate(SELECT_MANY, selections)
+                for ms in out["times"]:
+                    results.live_latency.add(ms)
+                for reason in out["errors"][:1]:
+                    results.live_latency.add(None, reason)
+            except Exception as error:  # noqa: BLE001
+                results.live_latency.add(None, _short(error))
+    finally:
+        context.close()
+    # A selection before Pyodide is ready: a page without a decision in its URL loads nothing
+    # until intent, so the first click is answered from the prerendered table.
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(desk_url, wait_until="load")
+        out = page.evaluate(SELECT_ONCE)
+        results.select_before_live.add(out.get("ms"), out.get("error", ""))
+        if out.get("engine"):
+            results.select_engine.append(out["engine"])
+    except Exception as error:  # noqa: BLE001
+        results.select_before_live.add(None, _short(error))
+    finally:
+        context.close()
+    if plain_url:
         context = browser.new_context()
         try:
             context.add_init_script(INIT_SCRIPT)
-            transfers = Transfers(context)
             page = context.new_page()
-            results.cold.merge(measure_load(browser, page, transfers, deep, ready, reload=False))
-            results.warm.merge(measure_load(browser, page, transfers, deep, ready, reload=True))
-            if run == 0 and selections:
-                try:
-                    out = page.evaluate(SELECT_MANY, selections)
-                    for ms in out["times"]:
-                        results.live_latency.add(ms)
-                    for reason in out["errors"][:1]:
-                        results.live_latency.add(None, reason)
-                except Exception as error:  # noqa: BLE001
-                    results.live_latency.add(None, _short(error))
+            loaded = "document.readyState === 'complete'"
+            load = measure_load(browser, page, Transfers(context), plain_url, loaded, reload=False)
+            results.plain_longest_task.samples += load.longest_task.samples
+            results.plain_longest_task.reasons += load.longest_task.reasons
+            results.plain_longest_task_cpu.samples += load.longest_task_cpu.samples
+            results.plain_longest_task_cpu.reasons += load.longest_task_cpu.reasons
         finally:
             context.close()
-        # A selection before Pyodide is ready: a page without a decision in its URL loads nothing
-        # until intent, so the first click is answered from the prerendered table.
-        context = browser.new_context()
-        try:
-            page = context.new_page()
-            page.goto(desk_url, wait_until="load")
-            out = page.evaluate(SELECT_ONCE)
-            results.select_before_live.add(out.get("ms"), out.get("error", ""))
-            if out.get("engine"):
-                results.select_engine.append(out["engine"])
-        except Exception as error:  # noqa: BLE001
-            results.select_before_live.add(None, _short(error))
-        finally:
-            context.close()
-    if plain_url:
-        for _ in range(runs):
-            context = browser.new_context()
-            try:
-                context.add_init_script(INIT_SCRIPT)
-                page = context.new_page()
-                transfers = Transfers(context)
-                load = measure_load(browser, page, transfers, plain_url, "document.readyState === 'complete'", False)
-                results.plain_longest_task.samples += load.longest_task.samples
-                results.plain_longest_task.reasons += load.longest_task.reasons
-                results.plain_longest_task_cpu.samples += load.longest_task_cpu.samples
-                results.plain_longest_task_cpu.reasons += load.longest_task_cpu.reasons
-            finally:
-                context.close()
 
 
-def measure_default_boot(results: BootResults, browser, boot_url: str, runs: int) -> None:
-    """The default loadPyodide boot, in a module worker and on the main thread, cold and warm."""
+def measure_default_boot(results: BootResults, browser, boot_url: str, time_decide: bool) -> None:
+    """One round of the default loadPyodide boot, in a module worker and on the main thread, cold and warm;
+    with time_decide, then `decide` timed inside that Pyodide."""
     ready = "window.__bench && (window.__bench.readyAt !== undefined || window.__bench.failed !== undefined)"
     for mode in ("worker", "main"):
         cold, warm = (results.worker_cold, results.worker_warm) if mode == "worker" else (
             results.main_cold, results.main_warm)
-        for run in range(runs):
-            context = browser.new_context()
-            try:
-                transfers = Transfers(context)
-                page = context.new_page()
-                url = f"{boot_url}?mode={mode}"
-                cold.merge(measure_load(browser, page, transfers, url, ready, reload=False))
-                warm.merge(measure_load(browser, page, transfers, url, ready, reload=True))
-                failed = page.evaluate("window.__bench.failed")
-                if failed:
-                    for load in (cold, warm):
-                        load.boot.add(None, _short(failed))
-                if mode == "worker" and run == 0:
-                    out = page.evaluate("window.__bench.decide()")
-                    if out.get("error"):
-                        results.decide.add(None, _short(out["error"]))
-                    for ms in out.get("decide_ms", []):
-                        results.decide.add(ms)
-                    for ms in out.get("bridge_ms", []):
-                        results.bridge.add(ms)
-            except Exception as error:  # noqa: BLE001
-                results.decide.add(None, _short(error))
-            finally:
-                context.close()
+        context = browser.new_context()
+        try:
+            transfers = Transfers(context)
+            page = context.new_page()
+            url = f"{boot_url}?mode={mode}"
+            cold.merge(measure_load(browser, page, transfers, url, ready, reload=False))
+            warm.merge(measure_load(browser, page, transfers, url, ready, reload=True))
+            failed = page.evaluate("window.__bench.failed")
+            if failed:
+                for load in (cold, warm):
+                    load.boot.add(None, _short(failed))
+            if mode == "worker" and time_decide:
+                out = page.evaluate("window.__bench.decide()")
+                if out.get("error"):
+                    results.decide.add(None, _short(out["error"]))
+                for ms in out.get("decide_ms", []):
+                    results.decide.add(ms)
+                for ms in out.get("bridge_ms", []):
+                    results.bridge.add(ms)
+        except Exception as error:  # noqa: BLE001
+            results.decide.add(None, _short(error))
+        finally:
+            context.close()
 
 
 # --- the report -------------------------------------------------------------------------------------
@@ -893,14 +891,17 @@ def main(argv: list[str] | None = None) -> int:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=PLAYWRIGHT_FLAGS, headless=True)
             try:
-                if site_server and desk_path is not None:
-                    log(f"the Desk, {args.runs} cold + warm loads")
-                    measure_desk(desk, browser, site_server.url + args.desk_path,
-                                 base_server.url if base_server else None, args.runs, args.selections)
-                else:
+                # Rounds interleave the Desk and the default boot, so a change in the machine's load
+                # during the run weighs on both sides of each ratio alike.
+                if not (site_server and desk_path is not None):
                     _fail_all(desk, "the site did not build" if not site_ok else "no #decision-desk in the site")
-                log(f"the default boot, {args.runs} cold + warm loads, worker and main thread")
-                measure_default_boot(boot, browser, boot_server.url, args.runs)
+                for index in range(args.runs):
+                    if site_server and desk_path is not None:
+                        log(f"round {index + 1}/{args.runs}: the Desk cold + warm, the plain page")
+                        measure_desk(desk, browser, site_server.url + args.desk_path,
+                                     base_server.url if base_server else None, args.selections if index == 0 else 0)
+                    log(f"round {index + 1}/{args.runs}: the default boot cold + warm, worker and main thread")
+                    measure_default_boot(boot, browser, boot_server.url, time_decide=index == 0)
             finally:
                 browser.close()
     except Exception as error:  # noqa: BLE001 (a broken measurement is reported, the table still prints)

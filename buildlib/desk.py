@@ -8,7 +8,7 @@ The trimmed standard library is made by Pyodide itself under Node (widget/tools/
 it runs the engine through the bridge, keeps only the stdlib modules that got loaded, and compiles
 them with Pyodide's own Python. The build then boots Pyodide with that zip, the way the worker does
 (widget/tools/run-bridge.mjs), and refuses to go on unless every exercised call (the whole decision
-table, links, tickets, bad input) answers exactly as in CPython. The same run precompiles the
+table, links, tickets, old policy versions, bad input) answers exactly as in CPython. The same run precompiles the
 engine's modules, which join its sources in the engine archive. The verified results are cached in
 .cache/desk/, keyed by everything they depend on, so a rebuild skips Node entirely.
 """
@@ -34,6 +34,7 @@ TOOLS_DIR = WIDGET_DIR / "tools"
 PYODIDE_DIR = ROOT / "node_modules" / "pyodide"
 CACHE_DIR = ROOT / ".cache" / "desk"
 PACKAGE_JSON = ROOT / "package.json"
+SNAPSHOT_DIR = "snapshots"  # policy_engine/snapshots/, as policy_engine.snapshots.SNAPSHOT_DIR names it
 
 ASSET_DIR = "assets/desk"
 CDN_INDEX_URL = "https://cdn.jsdelivr.net/pyodide/v{version}/full/"
@@ -106,6 +107,12 @@ def engine_sources() -> list[Path]:
     return sorted(path for path in ENGINE_DIR.glob("*.py") if path.is_file())
 
 
+def engine_snapshots() -> list[Path]:
+    """The outcome snapshots that ship with the engine (policy_engine/snapshots/*.json), sorted: old links
+    are answered from them, read with importlib.resources as in CPython."""
+    return sorted(path for path in (ENGINE_DIR / SNAPSHOT_DIR).glob("*.json") if path.is_file())
+
+
 def _deterministic_zip(files: dict[str, bytes]) -> bytes:
     """Sorted names, fixed dates, stored (not deflated): the host's brotli/gzip compresses the whole
     archive better than zip's per-file deflate, as it does for the stdlib zip."""
@@ -120,8 +127,11 @@ def _deterministic_zip(files: dict[str, bytes]) -> bytes:
 
 
 def engine_archive() -> bytes:
-    """A deterministic zip of policy_engine/*.py (no tests, no caches); the build adds their .pyc."""
-    return _deterministic_zip({f"policy_engine/{path.name}": path.read_bytes() for path in engine_sources()})
+    """A deterministic zip of policy_engine/*.py and its snapshots/*.json (no tests, no caches); the build
+    adds the modules' .pyc."""
+    files = {f"policy_engine/{path.name}": path.read_bytes() for path in engine_sources()}
+    files |= {f"policy_engine/{SNAPSHOT_DIR}/{path.name}": path.read_bytes() for path in engine_snapshots()}
+    return _deterministic_zip(files)
 
 
 def lock_contents(version: str) -> bytes:
@@ -167,8 +177,25 @@ def exercise_calls() -> list[list]:
         {**good, "status": "completed", "facts": ["service_unavailable"]},
         {**good, "amount": True}, {"order_id": "1"},
     )]
+    calls += [["link_answer", params] for params in _link_answer_params()]
     calls += [["no_such_method", {}], ["table", {"x": 1}]]
     return calls
+
+
+def _link_answer_params() -> list[dict]:
+    """Old links: the current version, every older snapshot, an unknown and a malformed version, bad input."""
+    from policy_engine import POLICY_VERSION
+    from policy_engine.snapshots import available_versions
+
+    older = [v for v in available_versions(ENGINE_DIR / SNAPSHOT_DIR) if v != POLICY_VERSION]
+    case = {"status": "processing", "facts": ["wrong_link"]}
+    params = [{"v": POLICY_VERSION, **case}, {"v": None, **case}, {"v": "2020-01-01", **case},
+              {"v": "<script>alert(1)</script>", **case}, {"v": "2026-13-40", "status": "pending"},
+              {"v": 7, **case}, {"v": POLICY_VERSION, "status": "no-such-status"}, {"status": "pending"}]
+    for version in older:
+        params += [{"v": version, **case}, {"v": version, "status": "pending", "facts": []},
+                   {"v": version, "status": "completed", "facts": ["service_unavailable"]}]
+    return params
 
 
 def _tool(name: str) -> Path:

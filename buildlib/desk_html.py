@@ -23,6 +23,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 import policy_engine as engine
+from policy_engine.snapshots import available_versions
 from policy_engine.table import fact_sets
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -110,6 +111,9 @@ def page_config(page_url: str) -> dict:
 
     return {
         "version": engine.POLICY_VERSION,
+        # Old links: every version the policy had, and those whose answers ship in the engine archive.
+        "versions": [r.effective for r in engine.REVISIONS],
+        "snapshots": list(available_versions()),
         "root": relative("", page_url),
         "page": page_url,
         "worker": rel(getattr(assets, "worker", None)),
@@ -264,7 +268,7 @@ def static_answers(page_url: str) -> Markup:
         raise BuildError(f"The Desk shows static answers for at most {MAX_STATUSES} statuses and {MAX_FACTS} "
                          f"circumstances; add rules for more to widget/desk.css and raise the limits in desk_html.py.")
     pieces = _env().get_template("desk_answer.html").module
-    sections: dict[str, list[Slot]] = {name: [] for name in ("head", "why", "after", "fields")}
+    sections: dict[str, list[Slot]] = {name: [] for name in ("head", "fields", "tail", "why")}
     for s, status in enumerate(statuses):
         for subset in fact_sets():
             mask = sum(1 << facts.index(f) for f in subset)
@@ -280,7 +284,8 @@ def static_answers(page_url: str) -> Markup:
 
 
 def _case_tokens(pieces, d: dict, page_url: str) -> dict[str, list[str]]:
-    """One decision's answer as pieces of markup, per section, in order."""
+    """One decision's answer as pieces of markup, per section, in the order the Desk shows them: the two
+    outlooks, the next step, what would change it, what to put in the ticket, and last the reasons why."""
     fields = {f.value: f.label for f in engine.TicketField}
     return {
         "head": [
@@ -288,17 +293,15 @@ def _case_tokens(pieces, d: dict, page_url: str) -> dict[str, list[str]]:
             str(pieces.cancellation(d["cancellation"])),
             str(pieces.heading("refund")),
             str(pieces.refund(d["refund"])),
-            str(pieces.heading("why")),
-        ],
-        "why": [str(pieces.reason(r, relative(r["link"], page_url))) for r in d["reasons"]],
-        "after": [
-            str(pieces.heading("change")),
-            str(pieces.change(d["would_change"])),
             str(pieces.heading("next")),
             str(pieces.text(d["next_step"])),
+            str(pieces.heading("change")),
+            str(pieces.change(d["would_change"])),
             str(pieces.heading("ticket")),
         ],
         "fields": [str(pieces.field(fields[f])) for f in d["ticket_fields"]],
+        "tail": [str(pieces.heading("why"))],
+        "why": [str(pieces.reason(r, relative(r["link"], page_url))) for r in d["reasons"]],
     }
 
 

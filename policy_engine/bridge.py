@@ -2,6 +2,8 @@
 
     call("decide", '{"status": "processing", "facts": ["wrong_link"]}')
     -> '{"ok": true, "value": {...Decision.to_dict()...}}'
+    call("link_answer", '{"v": "2026-11-26", "status": "processing", "facts": []}')
+    -> '{"ok": true, "value": {"current": ..., "then": ..., "version": "old", "notice": ..., "link_version": ...}}'
 
 Every outcome is a JSON object: `{"ok": true, "value": ...}` or
 `{"ok": false, "error": {"kind": "<ExceptionClass>", "message": "...", "problems": {...}}}`.
@@ -55,6 +57,19 @@ def _draft_ticket(**fields: object) -> dict:
     return draft_ticket(**fields).to_dict()
 
 
+def _link_answer(v: object, status: object, facts: object = ()) -> dict:
+    """What the Desk shows for a link ?status=…&fact=…&v=…: the current answer, the one given then, a notice."""
+    from .snapshots import link_answer
+
+    if v is not None and not isinstance(v, str):
+        raise BadParamsError(f"'v' must be a policy version as text, like \"{POLICY_VERSION}\", or null.")
+    if isinstance(facts, str):
+        facts = [facts]
+    if not isinstance(facts, list | tuple):
+        raise BadParamsError("'facts' must be a list of circumstance ids, like [\"wrong_link\"].")
+    return link_answer(v, status, facts)
+
+
 def _table() -> list[dict]:
     from .table import decision_table
 
@@ -75,6 +90,7 @@ METHODS: dict[str, Callable[..., object]] = {
     "check_link": _check_link,
     "draft_ticket": _draft_ticket,
     "table": _table,
+    "link_answer": _link_answer,
 }
 
 

@@ -80,11 +80,13 @@ def test_self_hosted_pyodide_core_files_match_the_npm_package(site_dir):
     assert not list(site_dir.glob("assets/pyodide/**/python_stdlib.zip")), "the 2.5 MB default stdlib is not needed"
 
 
-def test_the_engine_archive_holds_only_the_engine_and_its_precompiled_modules(site_dir):
+def test_the_engine_archive_holds_only_the_engine_its_snapshots_and_its_precompiled_modules(site_dir):
     archive = zipfile.ZipFile(built(site_dir, "assets/desk/engine.*.zip"))
     names = archive.namelist()
     sources = {f"policy_engine/{p.name}" for p in desk.engine_sources()}
+    sources |= {f"policy_engine/snapshots/{p.name}" for p in desk.engine_snapshots()}
     assert sources <= set(names)
+    assert any(name.startswith("policy_engine/snapshots/") and name.endswith(".json") for name in sources)
     extra = set(names) - sources
     assert extra and all(re.fullmatch(r"policy_engine/__pycache__/[a-z_]+\.cpython-3\d+\.pyc", n) for n in extra)
     assert not any("test" in n for n in names)

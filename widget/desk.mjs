@@ -8,6 +8,8 @@
 //    says so and the prerendered answers keep working.
 // 3. The state lives in the URL (?status=…&fact=…&v=…); links restore it; hostile values are ignored with
 //    a visible message, and nothing from the URL or the visitor is ever put into the page as HTML.
+//    A link made under another policy version (v) says so: the current answer at once, and the answer
+//    given then from the engine's saved snapshot of that version once the engine is live.
 // 4. The ticket drafter checks fields with the engine in the worker. Nothing typed leaves the browser.
 //
 // Set up on Material's document$, so instant navigation sets the Desk up exactly once per visit.
@@ -245,42 +247,95 @@ function readUrl(search, data) {
   if (status === null && facts.length) {
     notices.push("The link ticks circumstances but names no valid order status: choose the status above.");
   }
-  if (version !== null && !VERSION_SHAPE.test(version)) {
-    notices.push(`The link's policy version ${shown(version)} is not a date like ${data.version}; ` +
-      `the answer below follows the current policy (effective ${data.version}).`);
-    version = null;
-  }
   return { state: { status, facts }, version, notices, ours, decision: status !== null };
 }
 
-function ourParams(state, data) {
+// A policy version is a real date written YYYY-MM-DD (as policy_engine.snapshots reads it).
+function isPolicyDate(text) {
+  if (!VERSION_SHAPE.test(text)) return false;
+  const day = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === text;
+}
+
+// How a link's version relates to this page's policy: null (none, or the current one), "old" (a version
+// the policy had), "unknown" (a date the policy never had) or "malformed" (not a date).
+function versionKind(version, config) {
+  if (version === null || version === config.version) return null;
+  if (!isPolicyDate(version)) return "malformed";
+  return (config.versions || []).includes(version) ? "old" : "unknown";
+}
+
+function ourParams(state, data, version) {
   const params = new URLSearchParams();
   if (state.status === null) return params;
   params.append("status", state.status);
   for (const fact of data.facts) if (state.facts.includes(fact)) params.append("fact", fact);
-  params.append("v", data.version);
+  params.append("v", version || data.version);
   return params;
 }
 
 // The URL with the Desk's state, keeping any parameter that is not the Desk's.
-function urlFor(state, data, hash) {
+function urlFor(state, data, hash, version) {
   const url = new URL(location.href);
   const kept = [...url.searchParams].filter(([key]) => !OUR_KEYS.includes(key.trim().toLowerCase()));
-  const params = ourParams(state, data);
+  const params = ourParams(state, data, version);
   for (const [key, value] of kept) params.append(key, value);
   url.search = params.toString();
   if (hash !== undefined) url.hash = hash;
   return url;
 }
 
-// Where the notice goes when a link was made under another policy version. The notice says what the
-// current policy gives; when snapshots of old versions ship, this is where the old answer is added.
-function noticeVersionMismatch(linkVersion, currentVersion, currentAnswer) {
-  const outcome = currentAnswer && currentAnswer.ok
-    ? `${currentAnswer.value.cancellation.label.toLowerCase()}; ${currentAnswer.value.refund.label.toLowerCase()}`
-    : "shown below";
-  return `This link was made under the policy effective ${linkVersion}. Under the current policy ` +
-    `(effective ${currentVersion}) the likely outcome is: ${outcome}.`;
+// An answer's two outlooks in a sentence: "Cancellation is limited; refund or credit options may be limited".
+function outlooks(value) {
+  return `${value.cancellation.label}; ${value.refund.label.toLowerCase()}`;
+}
+
+// The notice for a link made under another policy version: the lead names both versions and the current
+// outcome; the second line gives the answer given then (from the engine's snapshot of that version).
+function versionLead(linked, currentVersion, answer, hasStatus) {
+  const { version, kind } = linked;
+  if (!hasStatus) {
+    const named = kind === "old" ? `This link was made under the policy effective ${version}.`
+      : kind === "unknown" ? `This link names a policy version (${version}) that we do not know.`
+        : `This link carries a policy version we cannot read (${shown(version)}).`;
+    return `${named} The answers here follow the current policy (effective ${currentVersion}).`;
+  }
+  const outcome = answer && answer.ok ? `${outlooks(answer.value)}.` : "shown below.";
+  if (kind === "old") {
+    return `This link was made under the policy effective ${version}. Under the current policy ` +
+      `(effective ${currentVersion}) the likely outcome is: ${outcome}`;
+  }
+  if (kind === "unknown") {
+    return `This link names a policy version (${version}) that we do not know, so here is the answer under ` +
+      `the current policy (effective ${currentVersion}): ${outcome}`;
+  }
+  return `This link carries a policy version we cannot read (${shown(version)}), so here is the answer ` +
+    `under the current policy (effective ${currentVersion}): ${outcome}`;
+}
+
+function versionThen(linked, answer, engineState) {
+  const { version, then } = linked;
+  switch (linked.thenState) {
+    case "shown": {
+      const same = answer && answer.ok && answer.value.cancellation.outlook === then.cancellation.outlook &&
+        answer.value.refund.outlook === then.refund.outlook;
+      return `The answer given then, under the policy effective ${version}, was: ${outlooks(then)}.` +
+        (same ? " That is the same as now." : " The full answer below follows the current policy.");
+    }
+    case "waiting":
+      return engineState === "failed"
+        ? "The answer given then could not be shown, because the live policy engine could not load. " +
+          "The answer below follows the current policy."
+        : "The answer given then is shown once the live policy engine has loaded…";
+    case "unavailable":
+      return "The answer given then could not be loaded just now. The answer below follows the current policy.";
+    case "no-snapshot":
+      return "We did not save the answers given under that policy, so only the current answer is shown.";
+    case "no-case":
+      return "The policy back then had no answer for these choices, so only the current answer is shown.";
+    default:
+      return "";
+  }
 }
 
 // ---- Copying -----------------------------------------------------------------------------------------
@@ -327,6 +382,13 @@ function setup(root) {
   };
   let sequence = 0;
   let answer = null; // the reply shown now
+  // A link made under another policy version: {version, kind, thenState, then, asked}; null once the visitor
+  // changes the form (the link is then re-written with the current version).
+  let linked = null;
+  const leadLine = document.createElement("p");
+  leadLine.dataset.versionNotice = "lead";
+  const thenLine = document.createElement("p");
+  thenLine.dataset.versionNotice = "then";
 
   // Script runs, so the static answers for JavaScript off are not needed (after instant navigation they
   // arrive as real elements, since Material parses the page with scripting off).
@@ -406,6 +468,59 @@ function setup(root) {
       engine: kind,
     });
     showTicketFields(state, reply);
+    showVersion();
+  }
+
+  // -- a link made under another policy version --
+
+  function setText(element, text) {
+    if (element.textContent !== text) element.textContent = text; // unchanged text is not announced again
+  }
+
+  function showVersion() {
+    if (!linked) return;
+    const hasStatus = readForm().status !== null;
+    setText(leadLine, versionLead(linked, data.version, answer, hasStatus));
+    leadLine.dataset.versionState = linked.kind;
+    leadLine.dataset.linkVersion = linked.version;
+    const text = hasStatus ? versionThen(linked, answer, engine.state) : "";
+    setText(thenLine, text);
+    thenLine.hidden = !text;
+    thenLine.dataset.then = hasStatus ? linked.thenState : "";
+    thenLine.dataset.outlook = linked.then ? linked.then.cancellation.outlook : "";
+    thenLine.dataset.refund = linked.then ? linked.then.refund.outlook : "";
+  }
+
+  // Once the engine is live, ask it for the answer given then (it ships with that version's snapshot).
+  function askThen() {
+    const asked = linked;
+    const state = readForm();
+    if (!asked || asked.asked || asked.thenState !== "waiting" || engine.state !== "ready" || state.status === null) {
+      return;
+    }
+    asked.asked = true;
+    callEngine("link_answer", { v: asked.version, status: state.status, facts: state.facts }).then(
+      (reply) => {
+        if (linked !== asked) return;
+        if (!reply.ok) {
+          asked.thenState = "none";
+        } else if (reply.value.version === "old" && reply.value.then) {
+          asked.then = reply.value.then;
+          asked.thenState = "shown";
+        } else if (reply.value.version === "old") {
+          asked.thenState = (config.snapshots || []).includes(asked.version) ? "no-case" : "no-snapshot";
+        } else {
+          asked.kind = reply.value.version === "malformed" ? "malformed" : "unknown";
+          asked.thenState = "none";
+        }
+        showVersion();
+      },
+      () => {
+        if (linked !== asked) return;
+        asked.thenState = "unavailable";
+        showVersion();
+      },
+    );
   }
 
   function update() {
@@ -438,8 +553,10 @@ function setup(root) {
     return state;
   }
 
+  // A link made under a dated older (or unknown) version keeps it until the visitor changes the form.
   function writeUrl(state) {
-    history.replaceState(history.state, "", urlFor(state, data));
+    const kept = linked && (linked.kind === "old" || linked.kind === "unknown") ? linked.version : undefined;
+    history.replaceState(history.state, "", urlFor(state, data, undefined, kept));
   }
 
   function showNotices(messages) {
@@ -447,10 +564,11 @@ function setup(root) {
       const p = document.createElement("p");
       p.textContent = message;
       return p;
-    }));
+    }), ...(linked ? [leadLine, thenLine] : []));
   }
 
   on(form, "change", () => {
+    linked = null;
     showNotices([]);
     const state = update();
     writeUrl(state);
@@ -518,6 +636,7 @@ function setup(root) {
       if (engine.state === "ready" || engine.state === "failed") {
         update();
         scheduleTicketCheck();
+        askThen();
       }
     }
   }
@@ -669,17 +788,20 @@ function setup(root) {
   // -- first paint: restore from the URL --
 
   const link = readUrl(location.search, data);
+  const kind = versionKind(link.version, config);
+  if (kind) {
+    const saved = kind === "old" && (config.snapshots || []).includes(link.version);
+    linked = { version: link.version, kind, thenState: kind !== "old" ? "none" : saved ? "waiting" : "no-snapshot",
+      then: null, asked: false };
+  }
   writeForm(link.state);
   const state = update();
-  const messages = [...link.notices];
-  if (link.version !== null && link.version !== data.version && state.status !== null) {
-    messages.push(noticeVersionMismatch(link.version, data.version, answer));
-  }
-  showNotices(messages);
+  showNotices(link.notices);
   if (link.ours) writeUrl(state);
   updateCopyButton(state);
   showEngine();
   checkTicket();
+  askThen(); // the engine may already be live (instant navigation back to this page)
   if (link.decision) start();
 
   return {

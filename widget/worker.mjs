@@ -2,19 +2,21 @@
 //
 // Protocol (page -> worker):
 //   {type: "init", indexURL, stdLibURL, engineURL, lockURL}      absolute URLs, resolved by the page
-//   {type: "call", id, method, params}   method: decide | check_link | draft_ticket | table
+//   {type: "call", id, method, params}   method: decide | check_link | draft_ticket | table | link_answer
 // Worker -> page:
 //   {type: "progress", stage: "download" | "start" | "engine", detail}
 //   {type: "ready", pyodideVersion, policyVersion, bootMs}  or  {type: "failed", message}
 //   {type: "reply", id, ok: true, value}  or  {type: "reply", id, ok: false, error: {kind, message, problems}}
 // No micropip, no package downloads: the trimmed stdlib comes from stdLibURL, the lockfile from
-// lockURL (passed as lockFileContents), the engine archive is unpacked with pyodide.unpackArchive.
+// lockURL (passed as lockFileContents), the engine archive is unpacked with pyodide.unpackArchive. The
+// archive carries the outcome snapshots of older policy versions (policy_engine/snapshots/*.json), so
+// link_answer answers an old link as it was answered then, with no other download.
 // A bad message gets an error reply; nothing the page sends can crash the worker.
 
 const ENGINE_DIR = "/home/pyodide/desk";
 // Subresource Integrity of the pinned pyodide.mjs, written here by the build (buildlib/desk.py).
 const PYODIDE_MJS_INTEGRITY = "@PYODIDE_MJS_INTEGRITY@";
-const METHODS = ["decide", "check_link", "draft_ticket", "table"];
+const METHODS = ["decide", "check_link", "draft_ticket", "table", "link_answer"];
 const URL_FIELDS = ["indexURL", "stdLibURL", "engineURL", "lockURL"];
 
 let boot = null; // the Promise of the bridge's `call`, once init has arrived
