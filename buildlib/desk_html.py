@@ -23,7 +23,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup
 
 import policy_engine as engine
-from policy_engine.snapshots import available_versions
+from policy_engine.snapshots import NOTICES, available_versions
 from policy_engine.table import fact_sets
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -103,7 +103,8 @@ def _assets():
 
 
 def page_config(page_url: str) -> dict:
-    """What desk.mjs needs: asset URLs relative to the page, the policy version and the time limit."""
+    """What desk.mjs needs: asset URLs relative to the page, the policy version, the version notices and the
+    time limit."""
     assets = _assets()
 
     def rel(path):
@@ -114,6 +115,8 @@ def page_config(page_url: str) -> dict:
         # Old links: every version the policy had, and those whose answers ship in the engine archive.
         "versions": [r.effective for r in engine.REVISIONS],
         "snapshots": list(available_versions()),
+        # The sentences about a link's policy version, written once in the engine; desk.mjs fills them in.
+        "notices": NOTICES,
         "root": relative("", page_url),
         "page": page_url,
         "worker": rel(getattr(assets, "worker", None)),

@@ -287,13 +287,66 @@ def decide_under(version: str, status: str | Status, facts: Iterable[str | Fact]
     return _expand(version, current_status.value, fact_ids, table[key])
 
 
+# The sentences a visitor reads about a link made under another policy version (`?v=…`), written once.
+# link_answer fills them here; buildlib/desk_html.py ships them in the Desk's page config and widget/desk.mjs
+# fills the same templates in the browser (before Pyodide loads, and for the Desk's own states). Placeholders
+# are str.format-style names: {link_version} the link's version (a malformed one as `shown_version` gives it),
+# {current} the current POLICY_VERSION, {answer} / {then} an answer summary (NOTICES["answer"]). The Desk
+# fills only the names it knows, in one pass, and sets the result as text, never as HTML.
+NOTICES: dict[str, str] = {
+    # The short answer summary: cancellation label; refund label in lower case.
+    "answer": "{cancellation}; {refund}.",
+    # What the link was made under and the likely outcome now (the engine's notice starts with one of these).
+    "old": "This link was made under the policy effective {link_version}. Under the current policy "
+           "(effective {current}) the likely outcome is: {answer}",
+    "unknown": "This link names a policy version ({link_version}) that we do not know, so here is the answer "
+               "under the current policy (effective {current}): {answer}",
+    "malformed": "This link carries a policy version we cannot read ({link_version}), so here is the answer "
+                 "under the current policy (effective {current}): {answer}",
+    # The same, while no status is chosen (the Desk only).
+    "old-no-status": "This link was made under the policy effective {link_version}. The answers here follow "
+                     "the current policy (effective {current}).",
+    "unknown-no-status": "This link names a policy version ({link_version}) that we do not know. The answers "
+                         "here follow the current policy (effective {current}).",
+    "malformed-no-status": "This link carries a policy version we cannot read ({link_version}). The answers "
+                           "here follow the current policy (effective {current}).",
+    # When the Desk has an error instead of an answer to summarise.
+    "no-answer": "shown below.",
+    # The answer given then, after the lead (engine notice).
+    "then": "The answer given then was: {then}",
+    "then-same": "That is the same as the answer given then.",
+    # The answer given then, as the Desk's second line.
+    "desk-then": "The answer given then, under the policy effective {link_version}, was: {then}",
+    "desk-then-same": "That is the same as now.",
+    "desk-then-differs": "The full answer below follows the current policy.",
+    "desk-then-waiting": "The answer given then is shown once the live policy engine has loaded…",
+    "desk-then-engine-failed": "The answer given then could not be shown, because the live policy engine could "
+                               "not load. The answer below follows the current policy.",
+    "desk-then-unavailable": "The answer given then could not be loaded just now. The answer below follows the "
+                             "current policy.",
+    # No answer from then (engine notice and the Desk's second line).
+    "then-not-saved": "We did not save the answers given under that policy, so only the current answer is shown.",
+    "then-no-case": "The policy back then had no answer for these choices, so only the current answer is shown.",
+}
+
+_SHOWN_MAX = 40
+_UNSAFE_CHARS = re.compile("[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+
+
+def shown_version(value: object) -> str:
+    """A version from a URL, safe and short enough to show as text: controls and direction marks replaced,
+    cut at 40 characters, in quotes (widget/desk.mjs `shown` does the same)."""
+    clean = _UNSAFE_CHARS.sub("\ufffd", str(value))
+    return "“" + (clean[:_SHOWN_MAX] + "…" if len(clean) > _SHOWN_MAX else clean) + "”"
+
+
 def link_answer(version: str | None, status: str | Status, facts: Iterable[str | Fact] = (),
                 directory: Path | Traversable | None = None) -> dict:
     """Everything the Desk shows for a link `?status=…&fact=…&v=…`.
 
     Returns {"current": Decision.to_dict(), "then": old answer or None, "version": "current" |
     "old" | "unknown" | "malformed" | "missing", "link_version": v, "notice": text or None}.
-    Bad status or facts raise the usual input errors; a bad version never does.
+    The notice is made from NOTICES. Bad status or facts raise the usual input errors; a bad version never does.
     """
     current = decide(status, facts).to_dict()
     result = {"current": current, "then": None, "link_version": version, "notice": None}
@@ -301,30 +354,28 @@ def link_answer(version: str | None, status: str | Status, facts: Iterable[str |
         return result | {"version": "missing"}
     if version == POLICY_VERSION:
         return result | {"version": "current"}
-    now = _describe_answer(current)
+
+    def lead(kind: str, link_version: str) -> str:
+        return NOTICES[kind].format(link_version=link_version, current=POLICY_VERSION,
+                                    answer=describe_answer(current))
+
     if not _is_date(version):
-        return result | {"version": "malformed", "notice": (
-            "This link carries a policy version we cannot read, so here is the answer under the current "
-            f"policy (effective {POLICY_VERSION}): {now}")}
-    made = (f"This link was made under the policy effective {version}. Under the current policy "
-            f"(effective {POLICY_VERSION}) the likely outcome is: {now}")
+        return result | {"version": "malformed", "notice": lead("malformed", shown_version(version))}
     try:
         then = decide_under(version, status, facts, directory)
     except UnknownPolicyVersionError:
-        known = {r.effective for r in REVISIONS}
-        if version in known:
-            return result | {"version": "old", "notice": made + " We did not save the answer given back then."}
-        return result | {"version": "unknown", "notice": (
-            f"This link names a policy version ({version}) we do not know, so here is the answer under the "
-            f"current policy (effective {POLICY_VERSION}): {now}")}
+        if version in {r.effective for r in REVISIONS}:
+            return result | {"version": "old", "notice": lead("old", version) + " " + NOTICES["then-not-saved"]}
+        return result | {"version": "unknown", "notice": lead("unknown", version)}
     except PolicyInputError:
-        return result | {"version": "old", "notice": made + " The policy back then had no answer for this case."}
+        return result | {"version": "old", "notice": lead("old", version) + " " + NOTICES["then-no-case"]}
     same = (then["cancellation"]["outlook"], then["refund"]["outlook"]) == (
         current["cancellation"]["outlook"], current["refund"]["outlook"])
-    tail = (" That is the same as the answer given then." if same
-            else f" The answer given then was: {_describe_answer(then)}")
-    return result | {"version": "old", "then": then, "notice": made + tail}
+    tail = NOTICES["then-same"] if same else NOTICES["then"].format(then=describe_answer(then))
+    return result | {"version": "old", "then": then, "notice": lead("old", version) + " " + tail}
 
 
-def _describe_answer(answer: dict) -> str:
-    return f"{answer['cancellation']['label']}; {answer['refund']['label'].lower()}."
+def describe_answer(answer: dict) -> str:
+    """An answer's two outlooks in a sentence, from NOTICES["answer"] (widget/desk.mjs composes it alike)."""
+    return NOTICES["answer"].format(cancellation=answer["cancellation"]["label"],
+                                    refund=answer["refund"]["label"].lower())

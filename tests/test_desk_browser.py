@@ -148,6 +148,8 @@ def test_an_unknown_policy_version_in_a_link_is_explained(page, site_url):
     notice = page.locator('[data-dd="notices"]')
     expected = engine.decide("pending")
     assert "This link names a policy version (2020-01-01) that we do not know" in notice.inner_text()
+    lead = notice.locator('[data-version-notice="lead"]').inner_text()
+    assert lead == engine.link_answer("2020-01-01", "pending")["notice"]  # the engine's sentence, filled alike
     assert f"effective {engine.POLICY_VERSION}" in notice.inner_text()
     assert expected.cancellation.label in notice.inner_text()
     assert parse_qs(urlsplit(page.url).query)["v"] == ["2020-01-01"]  # kept until the visitor changes the form

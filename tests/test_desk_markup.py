@@ -152,6 +152,7 @@ def test_the_desk_shows_the_policy_version(desk):
 def test_the_page_config_points_at_the_built_desk_assets(site_dir, desk):
     config = json.loads(by_id(desk, "decision-desk-config").text())
     assert config["version"] == engine.POLICY_VERSION
+    assert config["notices"] == engine.snapshots.NOTICES  # the version notices' sentences, from the engine
     page_dir = site_dir / DESK_PAGE
     for key in ("worker", "engine", "stdlib"):
         assert (page_dir / config[key]).resolve().is_file(), key

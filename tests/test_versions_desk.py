@@ -187,6 +187,7 @@ def test_an_old_link_shows_the_answer_given_then_and_the_current_one(context, ch
     assert f"This link was made under the policy effective {OLD}." in lead_text
     assert f"Under the current policy (effective {NEW}) the likely outcome is: " in lead_text
     assert "; ".join(labels(now)) in lead_text
+    assert expected["notice"].startswith(lead_text + " ")  # the engine's notice: the same lead, then its tail
     then_line = page.locator(THEN)
     assert then_line.is_visible()
     then_text = then_line.inner_text()
@@ -234,6 +235,7 @@ def test_an_unknown_version_gets_a_polite_notice_and_the_current_answer(context,
     lead = page.locator(LEAD)
     assert lead.is_visible() and lead.get_attribute("data-version-state") == "unknown"
     assert "(2020-01-01) that we do not know" in lead.inner_text()
+    assert lead.inner_text() == changed["answers"]["2020-01-01"]["notice"]
     assert f"the current policy (effective {NEW}): {'; '.join(labels(now))}." in lead.inner_text()
     assert page.locator(THEN).is_hidden()
     assert page.locator(RESULT).get_attribute("data-outlook") == now["cancellation"]["outlook"]
@@ -253,6 +255,8 @@ def test_a_malformed_version_gets_a_polite_notice_and_the_current_answer(context
     text = lead.inner_text()
     assert "This link carries a policy version we cannot read" in text
     assert f"the current policy (effective {NEW}): {'; '.join(labels(now))}." in text
+    assert text == snapshots.NOTICES["malformed"].format(  # the engine's sentence, filled the same way
+        link_version=snapshots.shown_version(version), current=NEW, answer=snapshots.describe_answer(now))
     assert page.locator(RESULT).get_attribute("data-outlook") == now["cancellation"]["outlook"]
     assert injected(page) == {"injected": 0, "pwned": False, "textOnly": True}
     assert parse_qs(urlsplit(page.url).query)["v"] == [NEW]  # an unreadable version is not kept in the link

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
+import string
 import subprocess
 import tarfile
 from pathlib import Path
@@ -79,7 +81,7 @@ def test_a_malformed_version_gets_a_polite_notice_and_the_current_answer(version
 
 def test_an_unknown_version_gets_a_polite_notice_naming_the_known_versions():
     answer = link_answer("2020-01-01", "pending", [])
-    assert answer["version"] == "unknown" and "(2020-01-01) we do not know" in answer["notice"]
+    assert answer["version"] == "unknown" and "(2020-01-01) that we do not know" in answer["notice"]
     with pytest.raises(UnknownPolicyVersionError) as error:
         load_snapshot("2020-01-01")
     assert "no saved answers for a policy effective 2020-01-01" in str(error.value)
@@ -97,6 +99,63 @@ def test_the_old_answer_is_plain_json_for_the_desk(with_old_version):
     answer = link_answer(OLD, "pending", ["payment_related"], directory=with_old_version)
     assert json.loads(json.dumps(answer)) == answer
     assert answer["then"]["ticket_fields"][-2:] == ["transaction_reference", "amount"]
+
+
+# --- The notice sentences are written once, in the engine ---------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+DESK_GLUE = ROOT / "widget" / "desk.mjs"
+PLACEHOLDERS = {"link_version", "current", "answer", "then", "cancellation", "refund"}
+
+
+def literal_parts(template: str) -> list[str]:
+    """The literal text of a template, cut at its placeholders and between its sentences."""
+    texts = [text for text, _, _, _ in string.Formatter().parse(template)]
+    return [part.strip() for text in texts for part in re.split(r"(?<=[.…:])\s+", text) if part.strip()]
+
+
+def written_in(source: str, template: str) -> list[str]:
+    """The literal parts of a template (long enough to be a phrase) that a source file also spells out."""
+    joined = re.sub(r"""(["'`])\s*\+\s*\1""", "", source)  # "…" + "…" split over lines reads as one string
+    squashed = re.sub(r"\s+", " ", joined)
+    return [part for part in literal_parts(template) if len(part) >= 12 and part in squashed]
+
+
+def test_the_desk_glue_writes_none_of_the_notice_sentences_itself():
+    """Drift guard: widget/desk.mjs fills the engine's templates from the page config, it never spells them."""
+    source = DESK_GLUE.read_text(encoding="utf-8")
+    copied = {key: written_in(source, template) for key, template in snapshots.NOTICES.items()}
+    assert {key: parts for key, parts in copied.items() if parts} == {}
+    # The guard itself catches a copied sentence, even one split over two lines of a JS template literal.
+    sentence = snapshots.NOTICES["old"]
+    copy = "`" + sentence[:40] + "` +\n    `" + sentence[40:].replace("{", "${") + "`"
+    assert written_in(copy, sentence)
+
+
+def test_the_notice_templates_use_only_the_names_the_desk_fills():
+    for key, template in snapshots.NOTICES.items():
+        fields = [(name, spec, conversion) for _, name, spec, conversion in string.Formatter().parse(template)
+                  if name is not None]
+        assert {name for name, _, _ in fields} <= PLACEHOLDERS, key
+        assert all(not spec and conversion is None for _, spec, conversion in fields), key  # plain {name} only
+        assert "{{" not in template and "}}" not in template, key
+
+
+def test_the_notice_is_made_from_the_templates(with_old_version):
+    answer = link_answer(OLD, "pending", [], directory=with_old_version)
+    lead = snapshots.NOTICES["old"].format(link_version=OLD, current=POLICY_VERSION,
+                                           answer=snapshots.describe_answer(answer["current"]))
+    tail = snapshots.NOTICES["then"].format(then=snapshots.describe_answer(answer["then"]))
+    assert answer["notice"] == f"{lead} {tail}"
+    summary = snapshots.describe_answer(answer["current"])
+    assert summary == "Cancellation may be reviewed; balance handling may be reviewed."
+
+
+def test_a_hostile_malformed_version_is_shown_short_and_as_plain_text():
+    hostile = "{current}<img src=x onerror=alert(1)>\u202e" + "x" * 100
+    notice = link_answer(hostile, "pending")["notice"]
+    assert "(“{current}<img src=x onerror=alert(1)>\ufffd" in notice  # not filled in again, controls replaced
+    assert "\ufffdxx…”)" in notice and "xxx" not in notice  # cut at 40 characters
 
 
 PYODIDE_SCRIPT = """

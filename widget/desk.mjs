@@ -191,7 +191,8 @@ function caseKey(state) {
   return `${state.status}|${[...state.facts].sort().join(",")}`;
 }
 
-// A value from the URL, safe and short enough to show (as text, never as HTML).
+// A value from the URL, safe and short enough to show (as text, never as HTML). policy_engine.snapshots
+// shown_version does the same for the engine's notice (tests/test_versions_desk.py compares them).
 function shown(value) {
   const clean = String(value).replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g, "\ufffd");
   const short = clean.length > MAX_SHOWN ? `${clean.slice(0, MAX_SHOWN)}…` : clean;
@@ -285,54 +286,46 @@ function urlFor(state, data, hash, version) {
   return url;
 }
 
-// An answer's two outlooks in a sentence: "Cancellation is limited; refund or credit options may be limited".
-function outlooks(value) {
-  return `${value.cancellation.label}; ${value.refund.label.toLowerCase()}`;
+// The sentences about a link's policy version are the engine's (NOTICES in policy_engine/snapshots.py), shipped
+// in the page config as templates. fill() replaces each known {name}, in one pass, with its value as plain
+// text, so a value from the URL is never read as a template; the result is only ever set as textContent.
+function fill(template, values) {
+  return String(template).replace(/\{([a-z_]+)\}/g, (whole, name) =>
+    (Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole));
+}
+
+// An answer's two outlooks in a sentence, as the engine writes it (NOTICES.answer).
+function outlooks(templates, value) {
+  return fill(templates.answer, { cancellation: value.cancellation.label, refund: value.refund.label.toLowerCase() });
 }
 
 // The notice for a link made under another policy version: the lead names both versions and the current
 // outcome; the second line gives the answer given then (from the engine's snapshot of that version).
-function versionLead(linked, currentVersion, answer, hasStatus) {
+function versionLead(templates, linked, currentVersion, answer, hasStatus) {
   const { version, kind } = linked;
-  if (!hasStatus) {
-    const named = kind === "old" ? `This link was made under the policy effective ${version}.`
-      : kind === "unknown" ? `This link names a policy version (${version}) that we do not know.`
-        : `This link carries a policy version we cannot read (${shown(version)}).`;
-    return `${named} The answers here follow the current policy (effective ${currentVersion}).`;
-  }
-  const outcome = answer && answer.ok ? `${outlooks(answer.value)}.` : "shown below.";
-  if (kind === "old") {
-    return `This link was made under the policy effective ${version}. Under the current policy ` +
-      `(effective ${currentVersion}) the likely outcome is: ${outcome}`;
-  }
-  if (kind === "unknown") {
-    return `This link names a policy version (${version}) that we do not know, so here is the answer under ` +
-      `the current policy (effective ${currentVersion}): ${outcome}`;
-  }
-  return `This link carries a policy version we cannot read (${shown(version)}), so here is the answer ` +
-    `under the current policy (effective ${currentVersion}): ${outcome}`;
+  const values = { link_version: kind === "malformed" ? shown(version) : version, current: currentVersion };
+  if (!hasStatus) return fill(templates[`${kind}-no-status`], values);
+  values.answer = answer && answer.ok ? outlooks(templates, answer.value) : templates["no-answer"];
+  return fill(templates[kind], values);
 }
 
-function versionThen(linked, answer, engineState) {
+function versionThen(templates, linked, answer, engineState) {
   const { version, then } = linked;
   switch (linked.thenState) {
     case "shown": {
       const same = answer && answer.ok && answer.value.cancellation.outlook === then.cancellation.outlook &&
         answer.value.refund.outlook === then.refund.outlook;
-      return `The answer given then, under the policy effective ${version}, was: ${outlooks(then)}.` +
-        (same ? " That is the same as now." : " The full answer below follows the current policy.");
+      return `${fill(templates["desk-then"], { link_version: version, then: outlooks(templates, then) })} ` +
+        templates[same ? "desk-then-same" : "desk-then-differs"];
     }
     case "waiting":
-      return engineState === "failed"
-        ? "The answer given then could not be shown, because the live policy engine could not load. " +
-          "The answer below follows the current policy."
-        : "The answer given then is shown once the live policy engine has loaded…";
+      return templates[engineState === "failed" ? "desk-then-engine-failed" : "desk-then-waiting"];
     case "unavailable":
-      return "The answer given then could not be loaded just now. The answer below follows the current policy.";
+      return templates["desk-then-unavailable"];
     case "no-snapshot":
-      return "We did not save the answers given under that policy, so only the current answer is shown.";
+      return templates["then-not-saved"];
     case "no-case":
-      return "The policy back then had no answer for these choices, so only the current answer is shown.";
+      return templates["then-no-case"];
     default:
       return "";
   }
@@ -480,10 +473,10 @@ function setup(root) {
   function showVersion() {
     if (!linked) return;
     const hasStatus = readForm().status !== null;
-    setText(leadLine, versionLead(linked, data.version, answer, hasStatus));
+    setText(leadLine, versionLead(config.notices, linked, data.version, answer, hasStatus));
     leadLine.dataset.versionState = linked.kind;
     leadLine.dataset.linkVersion = linked.version;
-    const text = hasStatus ? versionThen(linked, answer, engine.state) : "";
+    const text = hasStatus ? versionThen(config.notices, linked, answer, engine.state) : "";
     setText(thenLine, text);
     thenLine.hidden = !text;
     thenLine.dataset.then = hasStatus ? linked.thenState : "";
