@@ -90,7 +90,7 @@ def is_consistent(status: Status, facts: frozenset[Fact]) -> bool:
     )
 
 
-def _outlooks(status: Status, facts: frozenset[Fact]) -> tuple[CancellationOutlook, RefundOutlook, list[str]]:
+def _outlooks(status: Status, facts: frozenset[Fact]) -> tuple[CancellationOutlook, RefundOutlook, tuple[str, ...]]:
     """Evaluate the routing table: start from the status, lift, then lower, then cap."""
     start = outcomes.STATUS_ROUTES[status]
     cancellation, refund = start.cancellation, start.refund
@@ -110,7 +110,10 @@ def _outlooks(status: Status, facts: frozenset[Fact]) -> tuple[CancellationOutlo
             and status not in outcomes.REFUND_FOLLOWS_UNAVAILABLE_CANCELLATION_EXCEPT):
         refund = RefundOutlook.NOT_AVAILABLE
     cites.extend(outcomes.ALWAYS_CITED)
-    return cancellation, refund, list(dict.fromkeys(cites))
+    return cancellation, refund, tuple(dict.fromkeys(cites))
+
+
+_ALL_FACTS: tuple[Fact, ...] = tuple(Fact)
 
 
 def _better(a: tuple[CancellationOutlook, RefundOutlook], b: tuple[CancellationOutlook, RefundOutlook]) -> bool:
@@ -123,7 +126,7 @@ def _would_change(
     """Search the fewest toggled circumstances that give a better outlook; ties go to declared order."""
     for size in range(1, len(Fact) + 1):
         best: tuple[tuple[CancellationOutlook, RefundOutlook], tuple[Fact, ...]] | None = None
-        for toggled in combinations(tuple(Fact), size):
+        for toggled in combinations(_ALL_FACTS, size):
             candidate = facts.symmetric_difference(toggled)
             if not is_consistent(status, candidate):
                 continue

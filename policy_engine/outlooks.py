@@ -16,7 +16,7 @@ class CancellationOutlook(StrEnum):
     @property
     def rank(self) -> int:
         """0 is the best outlook; a higher rank is worse."""
-        return list(CancellationOutlook).index(self)
+        return _CANCEL_ORDER.index(self)
 
     @property
     def label(self) -> str:
@@ -30,9 +30,11 @@ class CancellationOutlook(StrEnum):
 
     def worse(self, steps: int = 1) -> CancellationOutlook:
         """The outlook `steps` places worse, stopping at the worst."""
-        members = list(CancellationOutlook)
-        return members[min(self.rank + steps, len(members) - 1)]
+        return _CANCEL_ORDER[min(self.rank + steps, len(_CANCEL_ORDER) - 1)]
 
+
+# Declaration order is the ranking; kept as tuples because enum iteration is slow in a hot loop.
+_CANCEL_ORDER: tuple[CancellationOutlook, ...] = tuple(CancellationOutlook)
 
 _CANCEL_LABELS = {
     CancellationOutlook.MAY_BE_REVIEWED: "Cancellation may be reviewed",
@@ -60,7 +62,7 @@ class RefundOutlook(StrEnum):
     @property
     def rank(self) -> int:
         """0 is the best outlook; a higher rank is worse."""
-        return list(RefundOutlook).index(self)
+        return _REFUND_ORDER.index(self)
 
     @property
     def case(self) -> str:
@@ -77,6 +79,8 @@ class RefundOutlook(StrEnum):
         """One plain sentence; never a promise of money back."""
         return _REFUND_SUMMARIES[self]
 
+
+_REFUND_ORDER: tuple[RefundOutlook, ...] = tuple(RefundOutlook)
 
 _REFUND_LABELS = {
     RefundOutlook.BALANCE_REVIEW: "Balance handling may be reviewed",
