@@ -8,9 +8,9 @@ plain Material with the site's theme settings, no hooks), writes a default-boot 
 `loadPyodide` of the same Pyodide core), serves all three with pre-compressed files on loopback,
 and measures side by side:
 
-  a. Lighthouse 12.2.3 on every page (mobile and desktop) and on the baseline page;
+  a. Lighthouse 12.2.3 on every page (mobile and desktop, median of 3 runs) and on the baseline page;
   b. the Desk in headless Chromium over N cold and N warm loads, against the default boot
-     in a module worker and on the main thread;
+     in a module worker and on the main thread (rounds interleaved, so load changes hit both);
   c. the site's build time against the baseline's.
 
 It prints a Markdown table of medians with PASS/MISS against the targets of issue 5 and writes it
@@ -800,7 +800,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true",
                         help="N=1, Lighthouse on the Desk page and the baseline, mobile only (the smoke test)")
     parser.add_argument("--lighthouse-runs", type=int, default=None,
-                        help="Lighthouse runs per page and form factor (default 1; 0 skips Lighthouse)")
+                        help="Lighthouse runs per page and form factor (default 3, 1 with --quick; 0 skips)")
     parser.add_argument("--build-runs", type=int, default=None, help="builds of each site (default min(N, 3))")
     parser.add_argument("--selections", type=int, default=None,
                         help="in-page selections timed (default 100; 20 with --quick)")
@@ -814,7 +814,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     if args.selections is None:
         args.selections = 20 if args.quick else 100
     if args.lighthouse_runs is None:
-        args.lighthouse_runs = 1
+        args.lighthouse_runs = 1 if args.quick else 3
     if args.runs < 1 or args.lighthouse_runs < 0 or args.selections < 0:
         parser.error("--runs must be at least 1; --lighthouse-runs and --selections at least 0")
     args.build_runs = args.build_runs or min(args.runs, 3)

@@ -7,6 +7,7 @@ copies that the build writes next to each file, the way a real static host does.
 from __future__ import annotations
 
 import threading
+from email.utils import parsedate_to_datetime
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -50,8 +51,20 @@ class Handler(SimpleHTTPRequestHandler):
         return super().send_head()
 
     def _send_encoded(self, original: Path, encoded: Path, encoding: str):
+        # Revalidation as SimpleHTTPRequestHandler does for plain files, so a warm reload gets 304s.
+        mtime = int(original.stat().st_mtime)
+        since = self.headers.get("If-Modified-Since")
+        if since:
+            try:
+                if parsedate_to_datetime(since).timestamp() >= mtime:
+                    self.send_response(304)
+                    self.end_headers()
+                    return None
+            except (TypeError, ValueError):
+                pass
         body = open(encoded, "rb")  # noqa: SIM115 (closed by copyfile's caller)
         self.send_response(200)
+        self.send_header("Last-Modified", self.date_time_string(mtime))
         self.send_header("Content-Type", self.guess_type(str(original)))
         self.send_header("Content-Encoding", encoding)
         self.send_header("Vary", "Accept-Encoding")
