@@ -1,4 +1,9 @@
-"""The Cancellation Policy as code: one source of truth for the site, the Decision Desk and support."""
+"""The Cancellation Policy as code: one source of truth for the site, the Decision Desk and support.
+
+The outcome snapshots of older policy versions (`available_versions`, `decide_under`, `link_answer`,
+`load_snapshot`) are imported on first use: they pull in importlib.resources, pathlib and more, which
+the Desk's first answer does not need, so importing the engine in Pyodide stays quick.
+"""
 
 from .changes import POLICY_VERSION, REVISIONS, Revision
 from .decision import Change, Decision, decide, is_consistent
@@ -14,7 +19,6 @@ from .facts import Fact
 from .links import LinkCheck, check_link
 from .outlooks import CancellationOutlook, RefundOutlook
 from .rules import RULES, Rule, Topic
-from .snapshots import available_versions, decide_under, link_answer, load_snapshot
 from .statuses import PROGRESSION, Status
 from .table import case_key, decision_table
 from .tickets import TicketDraft, TicketField, draft_ticket
@@ -27,3 +31,19 @@ __all__ = [
     "UnknownStatusError", "case_key", "check_link", "decide", "decision_table", "draft_ticket", "is_consistent",
     "available_versions", "decide_under", "link_answer", "load_snapshot",
 ]
+
+_SNAPSHOT_NAMES = frozenset({"available_versions", "decide_under", "link_answer", "load_snapshot"})
+
+
+def __getattr__(name: str):
+    if name in _SNAPSHOT_NAMES:
+        from . import snapshots
+
+        value = getattr(snapshots, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | _SNAPSHOT_NAMES)

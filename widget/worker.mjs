@@ -5,7 +5,8 @@
 //   {type: "call", id, method, params}   method: decide | check_link | draft_ticket | table | link_answer
 // Worker -> page:
 //   {type: "progress", stage: "download" | "start" | "engine", detail}
-//   {type: "ready", pyodideVersion, policyVersion, bootMs}  or  {type: "failed", message}
+//   {type: "ready", pyodideVersion, policyVersion, bootMs, phases}  or  {type: "failed", message}
+//     phases: where bootMs went, in ms (see `timings`); for the bench and for debugging, not for display
 //   {type: "reply", id, ok: true, value}  or  {type: "reply", id, ok: false, error: {kind, message, problems}}
 // No micropip, no package downloads: the trimmed stdlib comes from stdLibURL, the lockfile from
 // lockURL (passed as lockFileContents), the engine archive is unpacked with pyodide.unpackArchive. The
@@ -92,14 +93,35 @@ async function importPyodide(indexURL) {
   }
 }
 
+// Where the boot time went, in ms since the worker was created (its performance.now()): when each phase
+// ended (init: the init message arrived; pyodideMjs: pyodide.mjs fetched, verified and imported;
+// loadPyodide: wasm compiled and Python started; engineFetched; unpacked: the engine archive unpacked;
+// imported: policy_engine.bridge imported; ready), and when each download finished as the browser saw it
+// (Resource Timing: asmMjsNet, wasmNet, stdlibNet, engineNet).
+function timings(marks) {
+  const phases = { ...marks };
+  const names = { "pyodide.asm.mjs": "asmMjs", "pyodide.asm.wasm": "wasm", "stdlib": "stdlib", "engine": "engine" };
+  for (const entry of performance.getEntriesByType("resource")) {
+    const file = entry.name.split("/").pop().split("?")[0];
+    const key = names[file] || Object.entries(names).find(([prefix]) => file.startsWith(`${prefix}.`))?.[1];
+    if (key) phases[`${key}Net`] = Math.round(entry.responseEnd);
+  }
+  return phases;
+}
+
 async function start(config) {
   const started = performance.now();
+  const marks = { init: Math.round(started) };
+  const mark = (name) => {
+    marks[name] = Math.round(performance.now());
+  };
   progress("download", "Downloading Pyodide and the policy engine");
   const engine = fetchBytes(config.engineURL, "The policy engine");
   const lock = config.lockURL ? fetchText(config.lockURL, "The Pyodide lockfile") : undefined;
   engine.catch(() => {}); // awaited below; do not report it twice
   if (lock) lock.catch(() => {});
   const { loadPyodide } = await importPyodide(config.indexURL);
+  mark("pyodideMjs");
   const lockFileContents = await lock; // tiny, fetched alongside pyodide.mjs; a failure stops here
   progress("start", "Starting Python");
   const watcher = watchConsole();
@@ -117,16 +139,24 @@ async function start(config) {
   } finally {
     watcher.restore();
   }
+  mark("loadPyodide");
   progress("engine", "Loading the policy engine");
-  pyodide.unpackArchive(await engine, "zip", { extractDir: ENGINE_DIR });
+  const archive = await engine;
+  mark("engineFetched");
+  pyodide.unpackArchive(archive, "zip", { extractDir: ENGINE_DIR });
+  mark("unpacked");
   pyodide.runPython(`import sys\nif ${JSON.stringify(ENGINE_DIR)} not in sys.path: sys.path.insert(0, ${JSON.stringify(ENGINE_DIR)})`);
   const bridge = pyodide.pyimport("policy_engine.bridge");
   const call = bridge.call;
+  mark("imported");
+  const policyVersion = bridge.policy_version();
+  mark("ready");
   outcome = {
     type: "ready",
     pyodideVersion: pyodide.version,
-    policyVersion: bridge.policy_version(),
+    policyVersion,
     bootMs: Math.round(performance.now() - started),
+    phases: timings(marks),
   };
   post(outcome);
   return call;
