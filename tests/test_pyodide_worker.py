@@ -174,6 +174,15 @@ def test_a_worker_that_cannot_load_pyodide_reports_failed_and_answers_calls_with
     assert after["ok"] is False and after["error"]["kind"] == "NotReady"
 
 
+def _boot_outcome(context, site_dir, site_url) -> dict:
+    """Start the built worker from the Cancellation page and return its first ready or failed message."""
+    page = context.new_page()
+    page.goto(site_url + "cancellation/")
+    worker = site_url + built(site_dir, "assets/desk/worker.*.mjs")
+    page.evaluate(START, {"worker": worker, "init": init_message(site_dir, site_url), "limitMs": LIMIT_MS})
+    return page.evaluate("() => window.__desk.next((m) => m.type === 'failed' || m.type === 'ready')")
+
+
 def test_an_init_without_absolute_urls_is_refused(context, site_dir, site_url):
     page = context.new_page()
     page.goto(site_url + "cancellation/")
@@ -190,11 +199,7 @@ def test_a_tampered_pyodide_entry_module_is_refused(context, site_dir, site_url)
         route.fulfill(response=response, body=response.text() + "\nglobalThis.tampered = true;\n")
 
     context.route("**/pyodide.mjs", tampered)
-    page = context.new_page()
-    page.goto(site_url + "cancellation/")
-    worker = site_url + built(site_dir, "assets/desk/worker.*.mjs")
-    page.evaluate(START, {"worker": worker, "init": init_message(site_dir, site_url), "limitMs": LIMIT_MS})
-    outcome = page.evaluate("() => window.__desk.next((m) => m.type === 'failed' || m.type === 'ready')")
+    outcome = _boot_outcome(context, site_dir, site_url)
     assert outcome["type"] == "failed", outcome
     assert "integrity" in outcome["message"]
 
@@ -204,10 +209,6 @@ def test_a_tampered_pyodide_entry_module_is_refused(context, site_dir, site_url)
 ])
 def test_a_missing_core_file_is_reported_as_failed_instead_of_hanging(context, site_dir, site_url, missing):
     context.route(missing, lambda route: route.fulfill(status=404, body="not found"))
-    page = context.new_page()
-    page.goto(site_url + "cancellation/")
-    worker = site_url + built(site_dir, "assets/desk/worker.*.mjs")
-    page.evaluate(START, {"worker": worker, "init": init_message(site_dir, site_url), "limitMs": LIMIT_MS})
-    outcome = page.evaluate("() => window.__desk.next((m) => m.type === 'failed' || m.type === 'ready')")
+    outcome = _boot_outcome(context, site_dir, site_url)
     assert outcome["type"] == "failed", outcome
     assert outcome["message"] and "Traceback" not in outcome["message"]

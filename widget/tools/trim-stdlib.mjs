@@ -90,12 +90,15 @@ with zipfile.ZipFile(STDLIB) as full:
         )
         with open(target, "rb") as handle:
             compiled[name[:-3] + ".pyc"] = handle.read()
-with zipfile.ZipFile("/tmp/trim/stdlib.zip", "w") as out:
-    for name in sorted(compiled):
-        info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-        info.compress_type = COMPRESSION
-        info.external_attr = 0o644 << 16
-        out.writestr(info, compiled[name])
+def write_zip(path, files):
+    """A deterministic zip: sorted names, fixed dates and modes."""
+    with zipfile.ZipFile(path, "w") as out:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = COMPRESSION
+            info.external_attr = 0o644 << 16
+            out.writestr(info, files[name])
+write_zip("/tmp/trim/stdlib.zip", compiled)
 # The engine too: its modules compiled by the same interpreter, as the source loader looks them up
 # (policy_engine/__pycache__/NAME.cpython-314.pyc, unchecked hash, so no source stat is needed).
 # Optimization 0 for the engine: its docstrings and asserts stay as written.
@@ -109,12 +112,7 @@ for name in sorted(os.listdir(package)):
         )
         with open(cfile, "rb") as handle:
             engine_pyc["policy_engine/__pycache__/" + os.path.basename(cfile)] = handle.read()
-with zipfile.ZipFile("/tmp/trim/engine-pyc.zip", "w") as out:
-    for name in sorted(engine_pyc):
-        info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-        info.compress_type = COMPRESSION
-        info.external_attr = 0o644 << 16
-        out.writestr(info, engine_pyc[name])
+write_zip("/tmp/trim/engine-pyc.zip", engine_pyc)
 json.dumps({"modules": sorted(names), "python": sys.version.split()[0], "optimize": OPTIMIZE, "compression": COMPRESSION_ARG,
             "magic": __import__("importlib.util").util.MAGIC_NUMBER.hex()})
 `;
