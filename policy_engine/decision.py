@@ -41,11 +41,17 @@ class Decision:
     would_change: Change | None
     policy_version: str = POLICY_VERSION
 
+    @property
+    def headline(self) -> str:
+        """One plain sentence that answers "can I cancel, and what about my money?"."""
+        return f"{self.cancellation.label}. {self.refund.label}."
+
     def to_dict(self) -> dict:
         """The decision as plain data: the JSON contract of `decide --json`."""
         change = self.would_change
         return {
             "status": self.status.value,
+            "headline": self.headline,
             "facts": [fact.value for fact in self.facts],
             "cancellation": {
                 "outlook": self.cancellation.value,
