@@ -144,7 +144,8 @@ def _error(error: BaseException) -> dict:
     else:  # a bug, not bad input: say so without a traceback
         message = f"The policy engine failed unexpectedly ({type(error).__name__}). Please use the answers on the page."
     problems = dict(error.problems) if isinstance(error, TicketFieldError) else {}
-    return {"kind": type(error).__name__, "message": message, "problems": problems}
+    secrets = list(error.secrets) if isinstance(error, TicketFieldError) else []
+    return {"kind": type(error).__name__, "message": message, "problems": problems, "secrets": secrets}
 
 
 def call(method: str, params_json: str = "{}") -> str:

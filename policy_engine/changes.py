@@ -27,6 +27,16 @@ class Revision:
 
 REVISIONS: tuple[Revision, ...] = (
     Revision(
+        "2026-12-04",
+        "Clearer answers, read again against the policy",
+        "Each answer now starts with a one-line verdict and gives only the reasons that decide it. "
+        "A wrong link or a duplicate order reported while an order is processing, before delivery starts, "
+        "may now be reviewed, as for a pending order. A changed target lowers the answer, but only a "
+        "completed order is answered \"cannot be cancelled\". Partial orders are answered as stopped, and "
+        "cancelled orders get their own answer about the balance. A circumstance that does not fit a "
+        "status can no longer be ticked for it.",
+    ),
+    Revision(
         "2026-11-26",
         "Policy published as a site with the Decision Desk",
         "The Cancellation Policy, with its statuses, review flow, cases and balance rules, is "

@@ -1,4 +1,9 @@
-"""What a decision is, and `decide`: the likely outcome for one status and set of circumstances."""
+"""What a decision is, and `decide`: the likely outcome for one status and set of circumstances.
+
+The evaluation is small and generic: start where the status record says, let each circumstance's
+effect lift, lower or cap the outlook, and remember which rule decided it. Every word it returns
+comes from the status, circumstance and outlook records.
+"""
 
 from __future__ import annotations
 
@@ -6,19 +11,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import combinations
 
-from . import outcomes
 from .changes import POLICY_VERSION
 from .errors import ContradictoryInputError
-from .facts import Fact, ordered, parse_facts
+from .facts import FACTS, Fact, not_offered_reason, offered, ordered, parse_facts
 from .outlooks import CancellationOutlook, RefundOutlook
 from .rules import Rule, rule
-from .statuses import Status, parse_status
+from .statuses import STATUSES, Status, parse_status
 from .tickets import TicketField, ticket_fields
+
+DECIDES, SUPPORTS, OUTWEIGHED = "decides", "supports", "outweighed"
+ROLES = (DECIDES, SUPPORTS, OUTWEIGHED)
 
 
 @dataclass(frozen=True)
 class Change:
-    """The smallest change of circumstances that gives a better outlook."""
+    """The smallest thing a customer can do or report that gives a better outlook."""
 
     add: tuple[Fact, ...]
     remove: tuple[Fact, ...]
@@ -35,16 +42,13 @@ class Decision:
     facts: tuple[Fact, ...]
     cancellation: CancellationOutlook
     refund: RefundOutlook
-    reasons: tuple[Rule, ...]
+    headline: str  # one plain sentence: can I cancel, and what about my money?
+    reasons: tuple[Rule, ...]  # the deciding rule first, then those that agree, then those outweighed
+    roles: tuple[str, ...]  # DECIDES, SUPPORTS or OUTWEIGHED, one per reason
     ticket_fields: tuple[TicketField, ...]
     next_step: str
     would_change: Change | None
     policy_version: str = POLICY_VERSION
-
-    @property
-    def headline(self) -> str:
-        """One plain sentence that answers "can I cancel, and what about my money?"."""
-        return f"{self.cancellation.label}. {self.refund.label}."
 
     def to_dict(self) -> dict:
         """The decision as plain data: the JSON contract of `decide --json`."""
@@ -55,19 +59,21 @@ class Decision:
             "facts": [fact.value for fact in self.facts],
             "cancellation": {
                 "outlook": self.cancellation.value,
+                "word": self.cancellation.word,
                 "label": self.cancellation.label,
                 "summary": self.cancellation.summary,
             },
             "refund": {
                 "outlook": self.refund.value,
                 "case": self.refund.case,
+                "word": self.refund.word,
                 "label": self.refund.label,
                 "summary": self.refund.summary,
                 "guaranteed": False,
             },
             "reasons": [
-                {"rule": r.id, "title": r.title, "text": r.statement, "link": r.reference}
-                for r in self.reasons
+                {"rule": r.id, "title": r.title, "text": r.statement, "link": r.reference, "role": role}
+                for r, role in zip(self.reasons, self.roles, strict=True)
             ],
             "ticket_fields": [field.value for field in self.ticket_fields],
             "next_step": self.next_step,
@@ -83,70 +89,96 @@ class Decision:
 
 
 def check_consistent(status: Status, facts: frozenset[Fact]) -> None:
-    """Raise ContradictoryInputError when the circumstances cannot be true for this status."""
-    for contradiction in outcomes.CONTRADICTIONS:
-        if contradiction.fact in facts and status in contradiction.statuses:
-            raise ContradictoryInputError(contradiction.message)
+    """Raise ContradictoryInputError when a circumstance cannot be ticked for this status."""
+    for fact in ordered(facts):
+        reason = not_offered_reason(status, fact)
+        if reason is not None:
+            raise ContradictoryInputError(
+                f"“{fact.label}” cannot be ticked for an order that is “{status.label}”. {reason} "
+                "Untick it, or choose another status."
+            )
 
 
 def is_consistent(status: Status, facts: frozenset[Fact]) -> bool:
-    """True when the status and circumstances can all be true at once."""
-    return not any(
-        c.fact in facts and status in c.statuses for c in outcomes.CONTRADICTIONS
-    )
+    """True when every circumstance can be ticked for this status."""
+    return all(offered(status, fact) for fact in facts)
 
 
-def _outlooks(status: Status, facts: frozenset[Fact]) -> tuple[CancellationOutlook, RefundOutlook, tuple[str, ...]]:
-    """Evaluate the routing table: start from the status, lift, then lower, then cap."""
-    start = outcomes.STATUS_ROUTES[status]
-    cancellation, refund = start.cancellation, start.refund
-    cites = list(start.cites)
-    routes = [r for r in outcomes.FACT_ROUTES if r.fact in facts and status in r.statuses]
-    for route in routes:
-        cites.extend(route.cites)
-        if route.lifts_cancellation_to and route.lifts_cancellation_to.rank < cancellation.rank:
-            cancellation = route.lifts_cancellation_to
-        if route.lifts_refund_to and route.lifts_refund_to.rank < refund.rank:
-            refund = route.lifts_refund_to
-    for route in routes:
-        cancellation = cancellation.worse(route.lowers_cancellation_by)
-        if route.caps_cancellation_at and route.caps_cancellation_at.rank > cancellation.rank:
-            cancellation = route.caps_cancellation_at
-    if (cancellation is CancellationOutlook.NOT_AVAILABLE
-            and status not in outcomes.REFUND_FOLLOWS_UNAVAILABLE_CANCELLATION_EXCEPT):
-        refund = RefundOutlook.NOT_AVAILABLE
-    cites.extend(outcomes.ALWAYS_CITED)
-    return cancellation, refund, tuple(dict.fromkeys(cites))
+Outcome = tuple[CancellationOutlook, RefundOutlook, tuple[tuple[str, str], ...]]
 
 
-_ALL_FACTS: tuple[Fact, ...] = tuple(Fact)
+def _evaluate(status: Status, facts: frozenset[Fact]) -> Outcome:
+    """Start from the status, lift, then lower and cap; return the outlooks and each cited rule with its role."""
+    record = STATUSES[status]
+    cancellation, refund = record.cancellation, record.refund
+    decider = record.rule
+    points: dict[str, CancellationOutlook | None] = {record.rule: record.cancellation}  # None: too late to help
+    effects = [FACTS[fact].effects[record.phase] for fact in ordered(facts)]
+    effects = [effect for effect in effects if effect.rule is not None]
+    for effect in effects:
+        if effect.too_late:
+            points[effect.rule] = None
+        elif effect.lifts_to is not None:
+            points[effect.rule] = effect.lifts_to
+            if effect.lifts_to.rank < cancellation.rank:
+                cancellation, decider = effect.lifts_to, effect.rule
+        if effect.lifts_refund_to is not None and effect.lifts_refund_to.rank < refund.rank:
+            refund = effect.lifts_refund_to
+    for effect in effects:
+        if effect.lowers_by:
+            lowered = cancellation.worse(effect.lowers_by)
+            points[effect.rule] = lowered
+            if lowered is not cancellation:
+                cancellation, decider = lowered, effect.rule
+        if effect.caps_at is not None:
+            points[effect.rule] = max(effect.caps_at, cancellation, key=lambda o: o.rank)
+            if effect.caps_at.rank > cancellation.rank:
+                cancellation, decider = effect.caps_at, effect.rule
+    cited = dict.fromkeys([record.rule, *(effect.rule for effect in effects)])
+    agree = [r for r in cited if r != decider and points.get(r, cancellation) is cancellation]
+    against = [r for r in cited if r != decider and points.get(r, cancellation) is not cancellation]
+    money = [refund.rule] if refund.rule and refund.rule not in cited else []
+    reasons = [(decider, DECIDES)] + [(r, SUPPORTS) for r in agree + money] + [(r, OUTWEIGHED) for r in against]
+    return cancellation, refund, tuple(reasons)
+
+
+def _headline(status: Status, cancellation: CancellationOutlook, refund: RefundOutlook) -> str:
+    own = STATUSES[status].headlines.get(cancellation)
+    return own if own is not None else f"{cancellation.headline} {refund.headline}"
+
+
+def _next_step(status: Status, facts: frozenset[Fact], cancellation: CancellationOutlook) -> str:
+    record = STATUSES[status]
+    steps = [FACTS[fact].effects[record.phase].next_step for fact in ordered(facts)]
+    step = next((s for s in steps if s), None) or record.next_steps.get(cancellation, record.next_step)
+    extra = [FACTS[fact].adds_to_next_step for fact in ordered(facts) if FACTS[fact].adds_to_next_step]
+    return " ".join([step, *extra])
 
 
 def _better(a: tuple[CancellationOutlook, RefundOutlook], b: tuple[CancellationOutlook, RefundOutlook]) -> bool:
     return (a[0].rank, a[1].rank) < (b[0].rank, b[1].rank)
 
 
-def _would_change(
-    status: Status, facts: frozenset[Fact], current: tuple[CancellationOutlook, RefundOutlook]
-) -> Change | None:
-    """Search the fewest toggled circumstances that give a better outlook; ties go to declared order."""
-    for size in range(1, len(Fact) + 1):
+def _would_change(status: Status, facts: frozenset[Fact],
+                  current: tuple[CancellationOutlook, RefundOutlook]) -> Change | None:
+    """The fewest things a customer can report or undo that give a better outlook; ties go to declared order."""
+    moves = [fact for fact in Fact if offered(status, fact) and (
+        (fact not in facts and FACTS[fact].report) or (fact in facts and FACTS[fact].undo))]
+    for size in (1, 2):
         best: tuple[tuple[CancellationOutlook, RefundOutlook], tuple[Fact, ...]] | None = None
-        for toggled in combinations(_ALL_FACTS, size):
-            candidate = facts.symmetric_difference(toggled)
-            if not is_consistent(status, candidate):
-                continue
-            cancellation, refund, _ = _outlooks(status, candidate)
+        for toggled in combinations(moves, size):
+            cancellation, refund, _ = _evaluate(status, facts.symmetric_difference(toggled))
             if _better((cancellation, refund), current) and (best is None or _better((cancellation, refund), best[0])):
                 best = ((cancellation, refund), toggled)
         if best is not None:
             (cancellation, refund), toggled = best
             add = tuple(f for f in toggled if f not in facts)
             remove = tuple(f for f in toggled if f in facts)
-            phrases = [outcomes.IF_REMOVED[f] for f in remove] + [outcomes.IF_ADDED[f] for f in add]
-            first = " and ".join(phrases)
-            text = f"{first[0].upper()}{first[1:]}: {cancellation.label.lower()}; {refund.label.lower()}."
-            return Change(add, remove, cancellation, refund, text)
+            phrases = [FACTS[f].undo for f in remove] + [FACTS[f].report for f in add]
+            outcome = cancellation.label[0].lower() + cancellation.label[1:]
+            if refund is not current[1]:
+                outcome += " and " + refund.label[0].lower() + refund.label[1:]
+            return Change(add, remove, cancellation, refund, f"{' and '.join(phrases)}: {outcome}.")
     return None
 
 
@@ -158,14 +190,16 @@ def decide(status: str | Status, facts: Iterable[str | Fact] = ()) -> Decision:
     status = parse_status(status)
     chosen = parse_facts(facts)
     check_consistent(status, chosen)
-    cancellation, refund, cites = _outlooks(status, chosen)
+    cancellation, refund, reasons = _evaluate(status, chosen)
     return Decision(
         status=status,
         facts=ordered(chosen),
         cancellation=cancellation,
         refund=refund,
-        reasons=tuple(rule(rule_id) for rule_id in cites),
+        headline=_headline(status, cancellation, refund),
+        reasons=tuple(rule(rule_id) for rule_id, _ in reasons),
+        roles=tuple(role for _, role in reasons),
         ticket_fields=ticket_fields(chosen),
-        next_step=outcomes.next_step(status, chosen, cancellation),
+        next_step=_next_step(status, chosen, cancellation),
         would_change=_would_change(status, chosen, (cancellation, refund)),
     )

@@ -22,8 +22,9 @@ class ContradictoryInputError(PolicyInputError):
 class TicketFieldError(PolicyInputError):
     """One or more ticket fields are invalid; `problems` maps each field to its message."""
 
-    def __init__(self, problems: dict[str, str]) -> None:
+    def __init__(self, problems: dict[str, str], secrets: tuple[str, ...] = ()) -> None:
         self.problems = dict(problems)
+        self.secrets = tuple(secrets)  # the fields refused because they look like a password or code
         summary = "; ".join(f"{field}: {message}" for field, message in self.problems.items())
         super().__init__(f"The ticket has problems. {summary}")
 

@@ -1,11 +1,20 @@
-"""What a circumstance is: the facts about an order that the policy names."""
+"""What a circumstance is, and what each one does to an answer: one record per circumstance.
+
+A record holds the label and explanation a customer reads, the statuses it can be ticked for (and why
+not elsewhere), its effect in each phase of delivery, the rule it cites, and what a customer can do
+about it. The policy's own words for each rule are in `rules.py`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from .errors import UnknownFactError
+from .outlooks import CancellationOutlook as C
+from .outlooks import RefundOutlook as R
+from .statuses import Phase, Status
 
 
 class Fact(StrEnum):
@@ -19,33 +28,139 @@ class Fact(StrEnum):
     PAYMENT_RELATED = "payment_related"
 
     @property
+    def record(self) -> FactRecord:
+        return FACTS[self]
+
+    @property
     def label(self) -> str:
         """The short customer-facing name."""
-        return _LABELS[self]
+        return FACTS[self].label
 
     @property
     def explanation(self) -> str:
         """One line that says when this circumstance applies."""
-        return _EXPLANATIONS[self]
+        return FACTS[self].explanation
 
 
-_LABELS = {
-    Fact.WRONG_LINK: "The Telegram link I submitted is wrong",
-    Fact.DUPLICATE_ORDER: "I placed the same order twice",
-    Fact.SERVICE_UNAVAILABLE: "The service is unavailable",
-    Fact.TARGET_CHANGED: "The target was deleted, made private, renamed or changed",
-    Fact.SERVICE_DISALLOWS: "The service's rules do not allow cancellation",
-    Fact.PAYMENT_RELATED: "My request is about a payment, refund or balance",
+@dataclass(frozen=True)
+class Effect:
+    """What a circumstance does to the answer in one phase of delivery."""
+
+    rule: str | None  # the rule it cites as a reason; None: it changes what to send, not the answer
+    lifts_to: C | None = None  # improves the cancellation outlook to at least this
+    lifts_refund_to: R | None = None
+    lowers_by: int = 0  # makes the cancellation outlook this many steps worse (never to "cannot")
+    caps_at: C | None = None  # the cancellation outlook can be no better than this
+    too_late: bool = False  # the rule would have helped earlier: cited as outweighed
+    next_step: str | None = None  # replaces the status's next step
+
+
+@dataclass(frozen=True)
+class FactRecord:
+    """Everything the policy says about one circumstance."""
+
+    label: str
+    explanation: str
+    offered_for: frozenset[Status]
+    not_offered: str  # why it cannot be ticked for the other statuses
+    effects: dict[Phase, Effect]
+    report: str | None = None  # "what would change it" when telling support about it is the customer's move
+    undo: str | None = None  # "what would change it" when undoing it is the customer's move
+    adds_to_next_step: str | None = None
+    ticket_fields: tuple[str, ...] = field(default_factory=tuple)  # extra TicketField ids it asks for
+
+
+RUNNING_OR_NOT = frozenset(Status) - {Status.CANCELED}
+BEFORE_DELIVERY = frozenset({Status.PENDING, Status.PROCESSING})
+ALREADY_CANCELLED = "The order is already cancelled, so this does not change the answer."
+
+
+def _same(effect: Effect) -> dict[Phase, Effect]:
+    return dict.fromkeys(Phase, effect)
+
+
+FACTS: dict[Fact, FactRecord] = {
+    Fact.WRONG_LINK: FactRecord(
+        label="The Telegram link I submitted is wrong",
+        explanation="The channel, group, post, bot or username in the order is not the one you meant.",
+        offered_for=RUNNING_OR_NOT,
+        not_offered=ALREADY_CANCELLED,
+        effects={
+            Phase.NOT_STARTED: Effect(
+                "may.wrong_link_reported_quickly", lifts_to=C.MAY_BE_REVIEWED,
+                next_step="Open a ticket now with the order ID and the correct link, before delivery starts."),
+            Phase.RUNNING: Effect(
+                "status.wrong_link",
+                next_step="Open a ticket now with the order ID and the correct link. Delivery has started, "
+                          "so support will say what can still be corrected."),
+            Phase.OVER: Effect(
+                "may.wrong_link_reported_quickly", too_late=True,
+                next_step="Open a ticket with the order ID and the correct link. Delivery is over, "
+                          "so support can explain what happened."),
+        },
+        report="If the link you submitted is wrong and you report it now",
+        ticket_fields=("correct_link",),
+    ),
+    Fact.DUPLICATE_ORDER: FactRecord(
+        label="I placed the same order twice",
+        explanation="A second order for the same target overlaps with the first.",
+        offered_for=RUNNING_OR_NOT,
+        not_offered=ALREADY_CANCELLED,
+        effects={
+            Phase.NOT_STARTED: Effect(
+                "may.duplicate_detected_early", lifts_to=C.MAY_BE_REVIEWED,
+                next_step="Open a ticket now, before delivery starts, and name both order IDs."),
+            Phase.RUNNING: Effect("may.duplicate_detected_early", too_late=True),
+            Phase.OVER: Effect("may.duplicate_detected_early", too_late=True),
+        },
+        report="If this order is a duplicate and you report it now",
+    ),
+    Fact.SERVICE_UNAVAILABLE: FactRecord(
+        label="The service is unavailable",
+        explanation="The panel or provider cannot process this service right now.",
+        offered_for=BEFORE_DELIVERY,
+        not_offered="Only for orders that have not started delivery: this order's service has already run.",
+        effects={
+            Phase.NOT_STARTED: Effect("may.service_unavailable", lifts_to=C.MAY_BE_REVIEWED,
+                                      lifts_refund_to=R.BALANCE_REVIEW),
+        },
+        report="If the service is unavailable and you tell support",
+    ),
+    Fact.TARGET_CHANGED: FactRecord(
+        label="The target was deleted, made private, renamed or changed",
+        explanation="The Telegram target is no longer the public target you submitted.",
+        offered_for=RUNNING_OR_NOT,
+        not_offered=ALREADY_CANCELLED,
+        effects=_same(Effect("not.target_changed", lowers_by=1)),
+        undo="If you make the target public again under the link you submitted",
+    ),
+    Fact.SERVICE_DISALLOWS: FactRecord(
+        label="The service's rules do not allow cancellation",
+        explanation="The service notes say orders cannot be cancelled once submitted.",
+        offered_for=RUNNING_OR_NOT,
+        not_offered=ALREADY_CANCELLED,
+        effects=_same(Effect("not.service_rule", caps_at=C.UNLIKELY)),
+    ),
+    Fact.PAYMENT_RELATED: FactRecord(
+        label="My request is about a payment, refund or balance",
+        explanation="You are asking about money: a card refund, a balance return or a credit.",
+        offered_for=frozenset(Status),
+        not_offered="",
+        effects=_same(Effect(None)),
+        adds_to_next_step="Include the transaction reference and the amount.",
+        ticket_fields=("transaction_reference", "amount"),
+    ),
 }
 
-_EXPLANATIONS = {
-    Fact.WRONG_LINK: "The channel, group, post, bot or username in the order is not the one you meant.",
-    Fact.DUPLICATE_ORDER: "A second order for the same target overlaps with the first.",
-    Fact.SERVICE_UNAVAILABLE: "The panel or provider cannot process this service right now.",
-    Fact.TARGET_CHANGED: "The Telegram target is no longer the public target you submitted.",
-    Fact.SERVICE_DISALLOWS: "The service notes say orders cannot be cancelled once submitted.",
-    Fact.PAYMENT_RELATED: "You are asking about money: a card refund, a balance return or a credit.",
-}
+
+def offered(status: Status, fact: Fact) -> bool:
+    """True when a visitor can tick this circumstance for this status."""
+    return status in FACTS[fact].offered_for
+
+
+def not_offered_reason(status: Status, fact: Fact) -> str | None:
+    """Why this circumstance cannot be ticked for this status, or None when it can."""
+    return None if offered(status, fact) else FACTS[fact].not_offered
 
 
 def parse_facts(values: Iterable[object]) -> frozenset[Fact]:
@@ -72,7 +187,9 @@ def parse_facts(values: Iterable[object]) -> frozenset[Fact]:
     return frozenset(facts)
 
 
+_FACT_ORDER = {fact: index for index, fact in enumerate(Fact)}
+
+
 def ordered(facts: Iterable[Fact]) -> tuple[Fact, ...]:
     """The facts in their declared order, so every output lists them the same way."""
-    chosen = set(facts)
-    return tuple(fact for fact in Fact if fact in chosen)
+    return tuple(sorted(set(facts), key=_FACT_ORDER.__getitem__))

@@ -2,7 +2,8 @@
 
 Each rule has a stable id (never reuse or rename one), the policy's words in plain language,
 and the site section that states it: `reference` is "page/#anchor", relative to the site root.
-The outcomes a rule leads to are routed in `outcomes.py`; this file only says what the policy says.
+What each status and circumstance does with a rule is in its record (`statuses.py`, `facts.py`);
+this file only says what the policy says.
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ RULES: tuple[Rule, ...] = (
     _rule("status.pending", S, "Pending orders may be reviewed",
           "If no delivery work has started, support may check whether cancellation is still possible.",
           "cancellation/#pending-orders", "01"),
-    _rule("status.processing", S, "Processing orders are limited",
+    _rule("status.processing", S, "Cancelling a processing order is limited",
           "Once an order enters the provider or system queue, stopping it may not be possible.",
           "cancellation/#processing-orders", "02"),
     _rule("status.in_progress", S, "In-progress orders usually continue",
@@ -76,10 +77,10 @@ RULES: tuple[Rule, ...] = (
     _rule("status.wrong_link", S, "Wrong links must be reported fast",
           "If the submitted Telegram link is wrong, open a ticket immediately, before delivery advances.",
           "cancellation/#wrong-links", "05"),
-    _rule("status.partial", S, "Partial orders are reviewed by service rules",
-          "If only part of the order was delivered, support may review the rest based on the service rules.",
+    _rule("status.partial", S, "Partial orders have stopped",
+          "Delivery stopped before the full quantity, so nothing is left running to cancel.",
           "cancellation/#partial-orders"),
-    _rule("status.canceled", S, "Canceled orders are already stopped",
+    _rule("status.canceled", S, "Cancelled orders are already stopped",
           "There is nothing left to cancel. If your balance does not look right, support may review it.",
           "cancellation/#canceled-orders"),
     # How cancellation requests are reviewed.
@@ -102,23 +103,27 @@ RULES: tuple[Rule, ...] = (
           "The order has been submitted but may not have entered processing yet.",
           "cancellation/#may-be-reviewed"),
     _rule("may.wrong_link_reported_quickly", M, "Wrong link reported quickly",
-          "A ticket opened before the order started delivery can still be reviewed.",
+          "A wrong link reported in a ticket before delivery starts (while the order is pending or "
+          "processing) can still be reviewed.",
           "cancellation/#may-be-reviewed"),
     _rule("may.service_unavailable", M, "Service is unavailable",
-          "If the service cannot be processed, support may review cancellation or balance handling.",
+          "If the service cannot be processed, support may review the cancellation or your balance. "
+          "This applies before delivery starts.",
           "cancellation/#may-be-reviewed"),
     _rule("may.duplicate_detected_early", M, "Duplicate detected early",
-          "If a duplicate order is reported before delivery starts, support may review the situation.",
+          "If a duplicate order is reported before delivery starts (while it is pending or processing), "
+          "support may review the situation.",
           "cancellation/#may-be-reviewed"),
     # When cancellation may be rejected.
     _rule("not.delivery_started", N, "Delivery already started",
           "Once delivery is active, the provider may not be able to stop the order.",
           "cancellation/#usually-not-available"),
     _rule("not.completed", N, "Order is completed",
-          "Completed orders are generally not cancelable, even if expectations were different.",
+          "Completed orders are generally not cancellable, even if expectations were different.",
           "cancellation/#usually-not-available"),
     _rule("not.target_changed", N, "Target was changed late",
-          "A deleted, private, renamed or changed Telegram target can limit correction or cancellation.",
+          "A deleted, private, renamed or changed Telegram target can limit correction or cancellation. "
+          "It lowers the answer one step, but only a completed order cannot be cancelled.",
           "cancellation/#usually-not-available"),
     _rule("not.service_rule", N, "Service rule does not allow it",
           "Some services have strict processing rules once an order is submitted.",
@@ -128,7 +133,8 @@ RULES: tuple[Rule, ...] = (
           "A cancellation review never automatically guarantees a card refund, balance return or credit.",
           "cancellation/#refund-not-automatic"),
     _rule("balance.pending_review", B, "Pending review",
-          "If the order has not started, support may review cancellation and possible balance handling.",
+          "If the order has not started, support may review the cancellation and a possible return to "
+          "your balance.",
           "cancellation/#balance-cases", "A"),
     _rule("balance.processing_review", B, "Processing review",
           "If the order entered processing, refund or credit options may be limited.",
@@ -137,7 +143,7 @@ RULES: tuple[Rule, ...] = (
           "If only part of the order is delivered, support may review based on the service rules.",
           "cancellation/#balance-cases", "C"),
     _rule("balance.completed_order", B, "Completed order",
-          "If the order is completed, cancellation is usually not available.",
+          "If the order is completed, cancellation is usually not available, and so a refund is not either.",
           "cancellation/#balance-cases", "D"),
     _rule("balance.payment_details", B, "Payment cases need payment details",
           "For payment questions, include the transaction reference, order ID, amount and a clear explanation.",
@@ -164,6 +170,9 @@ RULES: tuple[Rule, ...] = (
           "Support reviews it based on order status and service rules.",
           "cancellation/#request-cancellation"),
 )
+
+# Rules that hold for every answer: the page states them once, beside the Desk, not in each answer.
+EVERY_ANSWER: tuple[str, ...] = ("balance.not_automatic", "review.final_answer", "request.ticket")
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}
 

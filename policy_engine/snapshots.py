@@ -25,7 +25,8 @@ from .rules import RULES_BY_ID
 from .statuses import Status, parse_status
 from .table import case_key, decision_table
 
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2  # 2 adds the headline and each reason's role; format 1 files still read
+READABLE_FORMATS = (1, 2)
 SNAPSHOT_DIR = "snapshots"  # inside the policy_engine package
 SNAPSHOT_COMMAND = "python build.py snapshot"
 _VERSION_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -91,7 +92,7 @@ def load_snapshot(version: str, directory: Path | Traversable | None = None) -> 
     check_version(version, directory)
     text = _directory(directory).joinpath(f"{version}.json").read_text(encoding="utf-8")
     data = json.loads(text)
-    if data.get("format") != SNAPSHOT_FORMAT or data.get("policy_version") != version:
+    if data.get("format") not in READABLE_FORMATS or data.get("policy_version") != version:
         raise UnknownPolicyVersionError(
             f"The saved answers for {version} are not readable (format {data.get('format')!r}, "
             f"version {data.get('policy_version')!r}). Write them again with `{SNAPSHOT_COMMAND}`."
@@ -106,7 +107,8 @@ def outcome(decision: Decision) -> Outcome:
     return {
         "cancellation": decision.cancellation.value,
         "refund": decision.refund.value,
-        "reasons": [r.id for r in decision.reasons],
+        "headline": decision.headline,
+        "reasons": [[r.id, role] for r, role in zip(decision.reasons, decision.roles, strict=True)],
         "ticket_fields": [f.value for f in decision.ticket_fields],
         "next_step": decision.next_step,
         "would_change": decision.would_change.text if decision.would_change else None,
@@ -245,22 +247,27 @@ def _expand(version: str, status: str, fact_ids: list[str], stored: Outcome) -> 
         try:
             member = enum(value)
         except ValueError:
-            return {"outlook": value, "label": value, "summary": ""}
-        result = {"outlook": value, "label": member.label, "summary": member.summary}
+            return {"outlook": value, "word": value, "label": value, "summary": ""}
+        result = {"outlook": value, "word": member.word, "label": member.label, "summary": member.summary}
         if enum is RefundOutlook:
             result |= {"case": member.case, "guaranteed": False}
         return result
 
     reasons = []
-    for rule_id in stored["reasons"]:
+    for entry in stored["reasons"]:
+        rule_id, role = (entry, "supports") if isinstance(entry, str) else entry  # format 1 kept ids only
         r = RULES_BY_ID.get(rule_id)
         reasons.append({"rule": rule_id, "title": r.title if r else rule_id,
-                        "text": r.statement if r else "", "link": r.reference if r else ""})
+                        "text": r.statement if r else "", "link": r.reference if r else "", "role": role})
+    cancellation = outlook(CancellationOutlook, stored["cancellation"])
+    refund = outlook(RefundOutlook, stored["refund"])
+    headline = stored.get("headline") or f"{cancellation['label']}. {refund['label']}."
     return {
         "status": status,
+        "headline": headline,
         "facts": fact_ids,
-        "cancellation": outlook(CancellationOutlook, stored["cancellation"]),
-        "refund": outlook(RefundOutlook, stored["refund"]),
+        "cancellation": cancellation,
+        "refund": refund,
         "reasons": reasons,
         "ticket_fields": list(stored["ticket_fields"]),
         "next_step": stored["next_step"],
@@ -288,56 +295,16 @@ def decide_under(version: str, status: str | Status, facts: Iterable[str | Fact]
 
 
 # The sentences a visitor reads about a link made under another policy version (`?v=…`), written once.
-# link_answer fills them here; buildlib/desk_html.py ships them in the Desk's page config and widget/desk.mjs
-# fills the same templates in the browser (before Pyodide loads, and for the Desk's own states). Placeholders
-# are str.format-style names: {link_version} the link's version (a malformed one as `shown_version` gives it),
-# {current} the current POLICY_VERSION, {answer} / {then} an answer summary (NOTICES["answer"]). The Desk
-# fills only the names it knows, in one pass, and sets the result as text, never as HTML.
+# Nothing from the URL is ever put into them: a version that is not one of ours gets one fixed sentence.
 NOTICES: dict[str, str] = {
-    # The short answer summary: cancellation label; refund label in lower case.
-    "answer": "{cancellation}; {refund}.",
-    # What the link was made under and the likely outcome now (the engine's notice starts with one of these).
-    "old": "This link was made under the policy effective {link_version}. Under the current policy "
-           "(effective {current}) the likely outcome is: {answer}",
-    "unknown": "This link names a policy version ({link_version}) that we do not know, so here is the answer "
-               "under the current policy (effective {current}): {answer}",
-    "malformed": "This link carries a policy version we cannot read ({link_version}), so here is the answer "
-                 "under the current policy (effective {current}): {answer}",
-    # The same, while no status is chosen (the Desk only).
-    "old-no-status": "This link was made under the policy effective {link_version}. The answers here follow "
-                     "the current policy (effective {current}).",
-    "unknown-no-status": "This link names a policy version ({link_version}) that we do not know. The answers "
-                         "here follow the current policy (effective {current}).",
-    "malformed-no-status": "This link carries a policy version we cannot read ({link_version}). The answers "
-                           "here follow the current policy (effective {current}).",
-    # When the Desk has an error instead of an answer to summarise.
-    "no-answer": "shown below.",
-    # The answer given then, after the lead (engine notice).
-    "then": "The answer given then was: {then}",
-    "then-same": "That is the same as the answer given then.",
-    # The answer given then, as the Desk's second line.
-    "desk-then": "The answer given then, under the policy effective {link_version}, was: {then}",
-    "desk-then-same": "That is the same as now.",
-    "desk-then-differs": "The full answer below follows the current policy.",
-    "desk-then-waiting": "The answer given then is shown once the live policy engine has loaded…",
-    "desk-then-engine-failed": "The answer given then could not be shown, because the live policy engine could "
-                               "not load. The answer below follows the current policy.",
-    "desk-then-unavailable": "The answer given then could not be loaded just now. The answer below follows the "
-                             "current policy.",
-    # No answer from then (engine notice and the Desk's second line).
-    "then-not-saved": "We did not save the answers given under that policy, so only the current answer is shown.",
-    "then-no-case": "The policy back then had no answer for these choices, so only the current answer is shown.",
+    "old": "This link was made under the policy effective {link_version}. The policy changed on {current}, "
+           "so the answer below follows the current policy.",
+    "then": "Under the older policy, the answer was: {then}",
+    "then-same": "The answer was the same then.",
+    "then-not-saved": "We did not keep the answers of that older policy.",
+    "then-no-case": "The older policy had no answer for these choices.",
+    "unrecognised": "Part of this link was not recognised and was ignored.",
 }
-
-_SHOWN_MAX = 40
-_UNSAFE_CHARS = re.compile("[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
-
-
-def shown_version(value: object) -> str:
-    """A version from a URL, safe and short enough to show as text: controls and direction marks replaced,
-    cut at 40 characters, in quotes (widget/desk.mjs `shown` does the same)."""
-    clean = _UNSAFE_CHARS.sub("\ufffd", str(value))
-    return "“" + (clean[:_SHOWN_MAX] + "…" if len(clean) > _SHOWN_MAX else clean) + "”"
 
 
 def link_answer(version: str | None, status: str | Status, facts: Iterable[str | Fact] = (),
@@ -354,28 +321,23 @@ def link_answer(version: str | None, status: str | Status, facts: Iterable[str |
         return result | {"version": "missing"}
     if version == POLICY_VERSION:
         return result | {"version": "current"}
-
-    def lead(kind: str, link_version: str) -> str:
-        return NOTICES[kind].format(link_version=link_version, current=POLICY_VERSION,
-                                    answer=describe_answer(current))
-
     if not _is_date(version):
-        return result | {"version": "malformed", "notice": lead("malformed", shown_version(version))}
+        return result | {"version": "malformed", "notice": NOTICES["unrecognised"]}
+    lead = NOTICES["old"].format(link_version=version, current=POLICY_VERSION)
     try:
         then = decide_under(version, status, facts, directory)
     except UnknownPolicyVersionError:
         if version in {r.effective for r in REVISIONS}:
-            return result | {"version": "old", "notice": lead("old", version) + " " + NOTICES["then-not-saved"]}
-        return result | {"version": "unknown", "notice": lead("unknown", version)}
+            return result | {"version": "old", "notice": f"{lead} {NOTICES['then-not-saved']}"}
+        return result | {"version": "unknown", "notice": NOTICES["unrecognised"]}
     except PolicyInputError:
-        return result | {"version": "old", "notice": lead("old", version) + " " + NOTICES["then-no-case"]}
+        return result | {"version": "old", "notice": f"{lead} {NOTICES['then-no-case']}"}
     same = (then["cancellation"]["outlook"], then["refund"]["outlook"]) == (
         current["cancellation"]["outlook"], current["refund"]["outlook"])
     tail = NOTICES["then-same"] if same else NOTICES["then"].format(then=describe_answer(then))
-    return result | {"version": "old", "then": then, "notice": lead("old", version) + " " + tail}
+    return result | {"version": "old", "then": then, "notice": f"{lead} {tail}"}
 
 
 def describe_answer(answer: dict) -> str:
-    """An answer's two outlooks in a sentence, from NOTICES["answer"] (widget/desk.mjs composes it alike)."""
-    return NOTICES["answer"].format(cancellation=answer["cancellation"]["label"],
-                                    refund=answer["refund"]["label"].lower())
+    """An answer in one sentence: its headline."""
+    return answer["headline"]

@@ -1,10 +1,19 @@
-"""What an order status is: the stages a panel shows, in the order an order moves through them."""
+"""What an order status is, and what each one means for a cancellation: one record per status.
+
+A record holds everything the engine says about a status: the panel's label, what it means, where
+its answer starts (the cancellation and money outlooks), the rule that states it, and the next step.
+Changing what "completed" means is an edit here; the pages, the Desk, the CLI and the tests follow.
+The policy's own words for each rule are in `rules.py`.
+"""
 
 from __future__ import annotations
 
-from enum import StrEnum
+from dataclasses import dataclass, field
+from enum import Enum, StrEnum
 
 from .errors import UnknownStatusError
+from .outlooks import CancellationOutlook as C
+from .outlooks import RefundOutlook as R
 
 
 class Status(StrEnum):
@@ -18,32 +27,104 @@ class Status(StrEnum):
     CANCELED = "canceled"
 
     @property
+    def record(self) -> StatusRecord:
+        return STATUSES[self]
+
+    @property
     def label(self) -> str:
         """The customer-facing name, as the panel shows it."""
-        return _LABELS[self]
+        return STATUSES[self].label
 
     @property
     def meaning(self) -> str:
         """One plain sentence: what this status means for the order."""
-        return _MEANINGS[self]
+        return STATUSES[self].meaning
+
+    @property
+    def phase(self) -> Phase:
+        return STATUSES[self].phase
 
 
-_LABELS = {
-    Status.PENDING: "Pending",
-    Status.PROCESSING: "Processing",
-    Status.IN_PROGRESS: "In progress",
-    Status.PARTIAL: "Partial",
-    Status.COMPLETED: "Completed",
-    Status.CANCELED: "Canceled",
-}
+class Phase(Enum):
+    """Where delivery stands: the policy treats "before delivery starts" and "delivery is over" differently."""
 
-_MEANINGS = {
-    Status.PENDING: "The order is submitted, but it may not have entered processing yet.",
-    Status.PROCESSING: "The order has entered the provider or system queue.",
-    Status.IN_PROGRESS: "Delivery has started and is still running.",
-    Status.PARTIAL: "Only part of the order was delivered, and delivery has stopped.",
-    Status.COMPLETED: "The whole order was delivered.",
-    Status.CANCELED: "The order was stopped and will not be delivered further.",
+    NOT_STARTED = "not_started"
+    RUNNING = "running"
+    OVER = "over"
+
+
+@dataclass(frozen=True)
+class StatusRecord:
+    """Everything the policy says about one status."""
+
+    label: str
+    meaning: str
+    phase: Phase
+    cancellation: C  # where the answer starts, before any circumstance
+    refund: R
+    rule: str  # the rule that states what this status means for cancellation
+    next_step: str
+    # A headline of its own for some outlooks, where the general one would say the wrong thing.
+    headlines: dict[C, str] = field(default_factory=dict)
+    next_steps: dict[C, str] = field(default_factory=dict)  # a next step of its own for some outlooks
+
+
+STATUSES: dict[Status, StatusRecord] = {
+    Status.PENDING: StatusRecord(
+        label="Pending",
+        meaning="The order is submitted, but it may not have entered processing yet.",
+        phase=Phase.NOT_STARTED,
+        cancellation=C.MAY_BE_REVIEWED, refund=R.BALANCE_REVIEW,
+        rule="status.pending",
+        next_step="Open a ticket now, while the order is still pending.",
+        next_steps={C.UNLIKELY: "You can still open a ticket and ask, but expect the order to go ahead."},
+    ),
+    Status.PROCESSING: StatusRecord(
+        label="Processing",
+        meaning="The order has entered the provider or system queue.",
+        phase=Phase.NOT_STARTED,
+        cancellation=C.LIMITED, refund=R.LIMITED,
+        rule="status.processing",
+        next_step="Open a ticket soon. Support will check whether the order can still be stopped.",
+        next_steps={C.MAY_BE_REVIEWED: "Open a ticket now, before delivery starts.",
+                    C.UNLIKELY: "You can still open a ticket and ask, but expect the order to go ahead."},
+    ),
+    Status.IN_PROGRESS: StatusRecord(
+        label="In progress",
+        meaning="Delivery has started and is still running.",
+        phase=Phase.RUNNING,
+        cancellation=C.UNLIKELY, refund=R.LIMITED,
+        rule="status.in_progress",
+        next_step="You can open a ticket and ask, but expect delivery to continue.",
+    ),
+    Status.PARTIAL: StatusRecord(
+        label="Partial",
+        meaning="Only part of the order was delivered, and delivery has stopped.",
+        phase=Phase.OVER,
+        cancellation=C.LIMITED, refund=R.SERVICE_RULES,
+        rule="status.partial",
+        next_step="If you want the undelivered part reviewed, open a ticket.",
+        headlines={
+            C.LIMITED: "Delivery has stopped. Support may review the undelivered part by the service rules.",
+            C.UNLIKELY: "Delivery has stopped. Support will check the rest, but a change is unlikely.",
+        },
+    ),
+    Status.COMPLETED: StatusRecord(
+        label="Completed",
+        meaning="The whole order was delivered.",
+        phase=Phase.OVER,
+        cancellation=C.NOT_AVAILABLE, refund=R.NOT_AVAILABLE,
+        rule="status.completed",
+        next_step="If you have a concern about the delivery, open a ticket and describe it.",
+    ),
+    Status.CANCELED: StatusRecord(
+        label="Canceled",
+        meaning="The order was stopped and will not be delivered further.",
+        phase=Phase.OVER,
+        cancellation=C.NOTHING_TO_CANCEL, refund=R.BALANCE_CHECK,
+        rule="status.canceled",
+        next_step="Check your balance history. If it does not look right, open a ticket.",
+    ),
 }
 
 # The main path an order takes. Partial and canceled are end states off this path.

@@ -17,6 +17,7 @@ class TicketField(StrEnum):
 
     ORDER_ID = "order_id"
     TELEGRAM_LINK = "telegram_link"
+    CORRECT_LINK = "correct_link"
     SERVICE = "service"
     REASON = "reason"
     TRANSACTION_REFERENCE = "transaction_reference"
@@ -31,6 +32,7 @@ class TicketField(StrEnum):
 _LABELS = {
     TicketField.ORDER_ID: "Order ID",
     TicketField.TELEGRAM_LINK: "Telegram link",
+    TicketField.CORRECT_LINK: "Correct Telegram link",
     TicketField.SERVICE: "Service",
     TicketField.REASON: "Reason",
     TicketField.TRANSACTION_REFERENCE: "Transaction reference",
@@ -44,19 +46,24 @@ ALWAYS_REQUIRED: tuple[TicketField, ...] = (
     TicketField.REASON,
 )
 PAYMENT_REQUIRED: tuple[TicketField, ...] = (TicketField.TRANSACTION_REFERENCE, TicketField.AMOUNT)
+# Fields only some circumstances ask for (each circumstance's record names them).
+CONDITIONAL: tuple[TicketField, ...] = tuple(TicketField(name) for fact in Fact for name in fact.record.ticket_fields)
 
 
 def ticket_fields(facts: frozenset[Fact]) -> tuple[TicketField, ...]:
-    """The fields a ticket for these circumstances must include."""
-    if Fact.PAYMENT_RELATED in facts:
-        return ALWAYS_REQUIRED + PAYMENT_REQUIRED
-    return ALWAYS_REQUIRED
+    """The fields a ticket for these circumstances must include, in form order."""
+    wanted = set(ALWAYS_REQUIRED) | {TicketField(name) for fact in facts for name in fact.record.ticket_fields}
+    return tuple(field for field in TicketField if field in wanted)
 
 
 # --- The ticket draft -------------------------------------------------------------------------
 
 STATUS_FIELD = "status"  # the problem key for the status and circumstances
 STATUS_LABEL = "Current status"
+FACTS_LABEL = "What applies"
+ANSWER_LINK_FIELD = "answer_link"
+ANSWER_LINK_LABEL = "Answer checked on the policy site"
+ANSWER_LINK = re.compile(r"https?://[^\s<>\"]{1,2000}", re.ASCII)
 MAX_FIELD_LENGTH = 5000  # above every field's own limit; longer text is refused before it is scanned
 
 ORDER_ID = re.compile(r"#?[0-9]{1,20}", re.ASCII)
@@ -95,7 +102,7 @@ def _no_password_message() -> str:
     return (
         "This looks like a password, a login or 2FA code, or a session string. We never need it, "
         "so it cannot go in a ticket: remove it, and do not share it with anyone. "
-        f"Read No Password Required: {rule('before.no_password').reference}"
+        f"Read “{rule('before.no_password').title}”."
     )
 
 
@@ -184,8 +191,10 @@ def draft_ticket(
     reason: object,
     status: object,
     facts: object = (),
+    correct_link: object = None,
     transaction_reference: object = None,
     amount: object = None,
+    answer_link: object = None,
 ) -> TicketDraft:
     """Validate every field and compose the ticket; raise TicketFieldError listing every bad field."""
     from .decision import check_consistent  # decision imports this module for ticket_fields
@@ -213,6 +222,14 @@ def draft_ticket(
         elif not check.public:
             warnings = check.problems
     keep(TicketField.TELEGRAM_LINK, text, problem)
+
+    wrong_link = _has_fact(facts, Fact.WRONG_LINK)
+    text, problem = _text(correct_link, "correct Telegram link", required=wrong_link)
+    if text is not None and not problem:
+        check = check_link(text)
+        problem = None if check.valid else " ".join(check.problems)
+    if wrong_link or text is not None or problem:
+        keep(TicketField.CORRECT_LINK, text, problem)
 
     text, problem = _text(service, "service name")
     keep(TicketField.SERVICE, text, problem or (text and _length(text, "service name", 2, 200)))
@@ -250,8 +267,15 @@ def draft_ticket(
     else:
         keep(TicketField.AMOUNT, *_amount(amount))
 
+    link_text, link_problem = _text(answer_link, "answer link", required=False)
+    if link_text is not None and not ANSWER_LINK.fullmatch(link_text):
+        link_problem = "The answer link must be a web address starting with https:// or http://."
+    if link_problem:
+        problems[ANSWER_LINK_FIELD] = link_problem
+
+    secrets = tuple(name for name, message in problems.items() if message == _no_password_message())
     if problems or parsed_status is None:
-        raise TicketFieldError(problems)
+        raise TicketFieldError(problems, secrets)
 
     fields: list[tuple[str, str]] = []
     for field in TicketField:
@@ -259,7 +283,19 @@ def draft_ticket(
             fields.append((field.label, values[field]))
         if field is TicketField.SERVICE:
             fields.append((STATUS_LABEL, parsed_status.label))
+            chosen = [fact.label for fact in Fact if fact in (parsed_facts or ())]
+            if chosen:
+                fields.append((FACTS_LABEL, "; ".join(chosen)))
+    if link_text is not None:
+        fields.append((ANSWER_LINK_LABEL, link_text))
     return TicketDraft(fields=tuple(fields), warnings=warnings, text=_body(fields))
+
+
+def _has_fact(facts: object, fact: Fact) -> bool:
+    try:
+        return fact in parse_facts(facts)
+    except PolicyInputError:
+        return False
 
 
 def _body(fields: list[tuple[str, str]]) -> str:
