@@ -56,6 +56,7 @@ class DeskAssets:
 
     glue: str
     css: str
+    answers: str
     worker: str
     engine: str
     stdlib: str
@@ -326,6 +327,7 @@ def entry_integrity() -> str:
 
 def on_config(config, mode: str) -> None:
     """Compute every Desk asset (and its content-hashed name) for this build."""
+    from . import desk_data
     from .hooks import PYODIDE_MODES
 
     if mode not in PYODIDE_MODES:
@@ -337,6 +339,7 @@ def on_config(config, mode: str) -> None:
     files = {
         "glue": ("desk.mjs", _read(WIDGET_DIR / "desk.mjs")),
         "css": ("desk.css", _read(WIDGET_DIR / "desk.css")),
+        "answers": ("answers.json", desk_data.answers_json()),
         "worker": ("worker.mjs", worker_source()),
         "engine": ("engine.zip", engine),
         "stdlib": ("stdlib.zip", stdlib),

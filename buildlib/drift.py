@@ -32,6 +32,7 @@ log = logging.getLogger("mkdocs.hooks.drift")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
 _ATTRS = re.compile(r"\{:?([^{}]*)\}\s*#*\s*$")
+_RENDERED = re.compile(r"\{\{.*\}\}")
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,12 @@ class Section:
     reference: str
     source: str  # e.g. "docs/cancellation.md"
     lines: tuple[str, ...]
+
+    @property
+    def rendered(self) -> bool:
+        """True when the section's text is only what the engine renders ({{ … }}): it cannot drift."""
+        body = [line.strip() for line in self.lines[1:] if line.strip()]
+        return bool(body) and all(_RENDERED.fullmatch(line) for line in body)
 
     @property
     def sha256(self) -> str:
@@ -172,7 +179,7 @@ def load_lock(lock_path: Path) -> dict | None:
 
 def make_lock(rules: Iterable, sections: dict[str, Section]) -> dict:
     """The lock that confirms every rule against the given sections."""
-    rules = list(rules)
+    rules = [rule for rule in rules if not sections[rule.reference].rendered]
     cited = {rule.reference for rule in rules}
     return {
         "about": ("Each rule's cited section as last confirmed. The build fails when a cited section's text "
@@ -208,6 +215,8 @@ def compare(docs_dir: Path, lock: dict, rules: Iterable) -> tuple[Report, dict[s
             continue
         entry = locked.get(rule.id)
         section = sections[rule.reference]
+        if section.rendered:
+            continue
         if entry is None:
             report.unconfirmed.append(f"{where} ({section.source}) and has never been confirmed against it.")
         elif entry.get("reference") != rule.reference:
@@ -217,8 +226,11 @@ def compare(docs_dir: Path, lock: dict, rules: Iterable) -> tuple[Report, dict[s
             report.changed.append(f"{where} ({section.source}), and that section's text changed since "
                                   "the rule was confirmed against it.")
     ids = {rule.id for rule in rules}
+    rendered = {rule.id for rule in rules if rule.reference in sections and sections[rule.reference].rendered}
     report.stale += [f"rule {rule_id} is in {LOCK_NAME} but no longer in policy_engine/rules.py."
                      for rule_id in sorted(set(locked) - ids)]
+    report.stale += [f"rule {rule_id} cites a section now rendered from the engine, which needs no entry."
+                     for rule_id in sorted(set(locked) & rendered)]
     return report, sections
 
 
@@ -289,7 +301,7 @@ def confirm(docs_dir: Path, lock_path: Path, assume_yes: bool = False, rules: It
     new_lock = make_lock(rules, sections)
     by_section: dict[str, list] = {}
     for rule in rules:
-        if old["rules"].get(rule.id) != new_lock["rules"][rule.id]:
+        if rule.id in new_lock["rules"] and old["rules"].get(rule.id) != new_lock["rules"][rule.id]:
             by_section.setdefault(rule.reference, []).append(rule)
     for reference, drifted in by_section.items():
         out("")

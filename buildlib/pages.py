@@ -24,6 +24,7 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["human_date"] = human_date
+    env.filters["ticket_label"] = lambda name: engine.TicketField(name).label.lower()
     return env
 
 

@@ -97,12 +97,10 @@ LONG_HEX = re.compile(r"\b[0-9a-fA-F]{128,}\b", re.ASCII)
 
 
 def _no_password_message() -> str:
-    from .rules import rule  # the No Password Required page is stated once, in the rules
-
+    # The Desk adds a link to No Password Required beside it (TicketFieldError.secrets names the fields).
     return (
         "This looks like a password, a login or 2FA code, or a session string. We never need it, "
-        "so it cannot go in a ticket: remove it, and do not share it with anyone. "
-        f"Read “{rule('before.no_password').title}”."
+        "so it cannot go in a ticket: remove it, and do not share it with anyone."
     )
 
 
