@@ -63,7 +63,7 @@ def test_a_phone_number_link_is_not_a_delivery_target():
 
 
 @pytest.mark.parametrize(("name", "why"), [
-    ("abcd", "shorter than 5"),
+    ("abc", "too short"),
     ("a" * 33, "longer than 32"),
     ("1abcde", "start with a letter"),
     ("_abcde", "start with a letter"),
@@ -90,7 +90,7 @@ def test_usernames_at_the_edges_of_the_rule_are_valid(name):
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("https://t.me/", "no channel, group or username"),
-    ("https://t.me/durov/abc", "not a post number"),
+    ("https://t.me/durov/ab", "not a post number"),
     ("https://t.me/durov/0", "not a post number"),
     ("https://t.me/durov/1/2/3", "too many parts"),
     ("https://t.me/joinchat/", "incomplete"),
@@ -98,7 +98,7 @@ def test_usernames_at_the_edges_of_the_rule_are_valid(name):
     ("https://t.me/c/123", "incomplete"),
     ("https://t.me/c/abc/5", "incomplete"),
     ("tg://settings", "does not point to a channel"),
-    ("tg://resolve?domain=ab", "shorter than 5"),
+    ("tg://resolve?domain=ab", "too short"),
 ])
 def test_broken_telegram_links_say_what_is_wrong(text, expected):
     check = check_link(text)
@@ -164,7 +164,7 @@ def test_any_text_gives_a_consistent_check_and_never_raises(text):
     assert isinstance(check, LinkCheck)
     assert check.valid == (check.normalized is not None)
     if check.public:
-        assert check.valid and check.problems == ()
+        assert check.valid and all("collectible" in problem for problem in check.problems)
         assert check.normalized.startswith("https://t.me/")
         assert check.normalized == check.normalized.lower()
         assert check_link(check.normalized).normalized == check.normalized  # normalizing is stable
