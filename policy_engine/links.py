@@ -252,7 +252,7 @@ def _phone_or_invite(code: str) -> LinkCheck:
 
 
 def _story(name: str, album: bool = False) -> LinkCheck:
-    what = "a link to an album of stories" if album else "a story link"
+    what = "a link to a story album" if album else "a story link"
     example = _example(name)
     return _invalid("story", (
         f"This is {what}. Send the channel's link, like {example}, or a post's link, like {example}/123."
@@ -301,16 +301,18 @@ def _username_link(name: str, rest: tuple[str, ...], link: _Link) -> LinkCheck:
     """t.me/<name>[/…][?…]: a chat, a post, or one of the things tdlib opens from a username."""
     if not _is_telegram_name(name):
         return _invalid("channel_or_group", username_problem(name) or USERNAME_RULE)
+    marker = rest[0].lower() if rest else ""
+    if len(rest) == 2 and marker == "s":  # <name>/s/<story id>
+        return _story(name)
+    if len(rest) == 2 and marker == "a":  # <name>/a/<album id>
+        return _story(name, album=True)
+    if len(rest) == 2 and marker == "c":  # <name>/c/<collection id>
+        return _other("a link to a gift collection")
+    if len(rest) == 1 and _is_app_name(rest[0]):  # <bot>/<app name>
+        return _mini_app(name)
+    if len(rest) == 1 and marker in ("s", "a", "c"):  # tdlib opens the chat when the id is missing
+        return _public(name)
     if rest:
-        marker = rest[0].lower()
-        if marker == "s":
-            return _story(name)
-        if marker == "a" and len(rest) == 2:
-            return _story(name, album=True)
-        if marker == "c" and len(rest) == 2:
-            return _other("a link to a gift collection")
-        if len(rest) == 1 and _is_app_name(rest[0]):
-            return _mini_app(name)
         if len(rest) > 2:
             return _invalid("post", f"This link has too many parts to be a channel, group or post link. {EXAMPLES}")
         return _public(name, rest[-1], thread=rest[0] if len(rest) == 2 else None)
