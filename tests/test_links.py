@@ -579,3 +579,34 @@ def test_messages_speak_to_customers_without_internal_names(text):
     for internal in ("other_telegram_link", "mini_app", "private_invite", "tdlib", "LinkManager", "kind"):
         assert internal not in problem
     assert problem.endswith(".") and "http" in problem  # it says what to send instead, with an example
+
+
+# --- Never raises, whatever is pasted ------------------------------------------------------------
+
+CONTROL = st.characters(codec="utf-8", categories=["Cc", "Cf", "Zs", "Zl", "Zp"])
+pasted_text = st.one_of(
+    st.text(),
+    st.text(alphabet=CONTROL),
+    st.text(alphabet=st.one_of(CONTROL, st.sampled_from("t.me/+@?#=&%_-sc0aZ:"))),
+    st.builds(  # a link followed by a long tail, around the length limit and far beyond it
+        lambda start, tail, times: start + tail * times,
+        st.sampled_from(["", "@", "https://t.me/", "tg://resolve?domain=", "t.me/joinchat/", "x.t.me/"]),
+        st.text(min_size=1, max_size=8),
+        st.integers(min_value=200, max_value=3000),
+    ),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(pasted_text)
+def test_any_pasted_text_gets_an_answer_with_the_five_keys_and_their_types(text):
+    answer = check_link(text).to_dict()
+    assert list(answer) == ["valid", "kind", "public", "normalized", "problems"]
+    assert isinstance(answer["valid"], bool) and isinstance(answer["public"], bool)
+    assert isinstance(answer["kind"], str) and answer["kind"]
+    assert answer["normalized"] is None or isinstance(answer["normalized"], str)
+    assert isinstance(answer["problems"], list) and all(isinstance(p, str) and p for p in answer["problems"])
+    assert all(p.isprintable() for p in answer["problems"])  # no control character reaches a message
+    assert not answer["public"] or answer["valid"]  # a public target is always a valid one
+    if answer["kind"] in ("private_invite", "private_post", "phone_number"):
+        assert not answer["public"]  # a private link is never called public
