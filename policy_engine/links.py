@@ -211,12 +211,23 @@ def _example(name: str) -> str:
     return f"https://t.me/{name.lower() if username_problem(name) is None else 'yourchannel'}"
 
 
+def _reserved_word(name: str) -> bool:
+    """t.me/<word> opens a Telegram feature, so no channel can be reached under that name."""
+    return name in SERVICE_LINKS or name in ("joinchat", "c", "s", "boost", "addlist")
+
+
+def _reserved_message(name: str) -> str:
+    return f"“{_shown(name)}” is a word Telegram uses for its own links, not a channel's username. {EXAMPLES}"
+
+
 def _public(name: str, post: str | None = None, thread: str | None = None) -> LinkCheck:
     """A public username, channel, group or post, checked and normalized."""
     problem = username_problem(name)
     if problem:
         return _invalid("channel_or_group" if post is None else "post", problem)
     path = name.lower()
+    if _reserved_word(path):
+        return _invalid("channel_or_group", _reserved_message(name))
     if post is not None:
         for number in (thread, post):
             if number is not None and not _positive(number):
@@ -453,7 +464,7 @@ def check_link(text: object) -> LinkCheck:
         )
     if text.startswith("@"):
         name = text[1:]
-        problem = username_problem(name)
+        problem = username_problem(name) or (_reserved_message(name) if _reserved_word(name.lower()) else None)
         if problem:
             return _invalid("username", problem)
         kind = "bot" if name.lower().endswith("bot") else "username"
