@@ -16,8 +16,8 @@ from policy_engine.cli import main
 from policy_engine.table import decision_table
 
 ROOT = Path(__file__).resolve().parent.parent
-DECIDE_KEYS = {"status", "facts", "cancellation", "refund", "reasons", "ticket_fields", "next_step", "would_change",
-               "policy_version"}
+DECIDE_KEYS = {"status", "headline", "facts", "cancellation", "refund", "reasons", "ticket_fields", "next_step",
+               "would_change", "policy_version"}
 LINK_KEYS = ["valid", "kind", "public", "normalized", "problems"]
 
 
