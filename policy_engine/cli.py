@@ -12,6 +12,7 @@ from .decision import Decision, decide
 from .errors import PolicyInputError
 from .facts import Fact
 from .links import LinkCheck, check_link
+from .panel import read_status
 from .statuses import Status
 from .table import decision_table
 
@@ -29,7 +30,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m policy_engine", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     d = commands.add_parser("decide", help="the likely outcome for a status and circumstances")
-    d.add_argument("--status", required=True, help=", ".join(s.value for s in Status))
+    statuses = ", ".join(s.value for s in Status) + " (or the panel's words, such as 'In progress')"
+    d.add_argument("--status", required=True, help=statuses)
     d.add_argument("--fact", action="append", default=[], help=", ".join(f.value for f in Fact))
     d.add_argument("--json", action="store_true", help="print one JSON object")
     c = commands.add_parser("check-link", help="check a Telegram link or @username")
@@ -75,7 +77,7 @@ def run(argv: Sequence[str]) -> str:
     """Run one command and return what it prints; raises UsageError or PolicyInputError."""
     args = _parser().parse_args(argv)
     if args.command == "decide":
-        decision = decide(args.status, args.fact)
+        decision = decide(read_status(args.status), args.fact)
         return json.dumps(decision.to_dict(), ensure_ascii=False) if args.json else format_decision(decision)
     if args.command == "check-link":
         check = check_link(args.text)

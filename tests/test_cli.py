@@ -121,7 +121,8 @@ def test_help_is_printed_and_exits_0(capsys):
 
 words = st.sampled_from(
     ["decide", "decide", "check-link", "check-link", "table", "--status", "--fact", "--json", "--", "-", "-h",
-     "--stat", "--fact=", *[s.value for s in Status], *[f.value for f in Fact], "@durov", "t.me/+abcdefgh"]
+     "--stat", "--fact=", *[s.value for s in Status], *[f.value for f in Fact], "In progress", "Cancelled",
+     "Refunded", "Fail", "@durov", "t.me/+abcdefgh"]
 )
 argv = st.lists(st.one_of(words, st.text(max_size=30)), max_size=6)
 
@@ -150,3 +151,51 @@ def test_piping_into_a_reader_that_stops_early_prints_no_traceback():
     process.stderr.close()
     assert process.wait(timeout=60) in (0, 1)
     assert "Traceback" not in stderr
+
+
+# The panel's words (issue 3): --status reads them as the policy's statuses; ids stay the output.
+
+@pytest.mark.parametrize(("word", "status"), [
+    ("In progress", "in_progress"), ("  in progress ", "in_progress"), ("IN PROGRESS", "in_progress"),
+    ("Pending", "pending"), ("Processing", "processing"), ("Partial", "partial"), ("Completed", "completed"),
+    ("Canceled", "canceled"), ("Cancelled", "canceled"), ("cancelled", "canceled"), ("in_progress", "in_progress"),
+])
+def test_decide_reads_the_panels_status_words_and_answers_with_the_id(word, status):
+    result = cli("decide", "--status", word, "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == decide(status).to_dict()
+
+
+def test_decide_as_text_names_the_status_as_the_panel_shows_it():
+    result = cli("decide", "--status", "in progress")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Status: In progress\n")
+
+
+@pytest.mark.parametrize(("word", "status"), [("Refunded", "canceled"), ("Active", "in_progress")])
+def test_refunded_and_active_are_answered_as_the_status_the_policy_gives_them(word, status, capsys):
+    assert main(["decide", "--status", word, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == decide(status).to_dict()
+
+
+@pytest.mark.parametrize("word", ["Fail", "Error", "failed"])
+def test_failed_orders_get_a_message_saying_what_support_should_do(word, capsys):
+    assert main(["decide", "--status", word]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: The panel marks this order '{word}': the provider did not run it")
+    assert "resend it or cancel it" in err
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("in progres", "in_progress"), ("Proccessing", "processing"), ("cancled", "canceled"), ("Compleeted", "completed"),
+    ("Refundd", "Refunded"),
+])
+def test_a_near_miss_status_gets_did_you_mean(typed, meant, capsys):
+    assert main(["decide", "--status", typed]) == 2
+    assert f"Did you mean '{meant}'?" in capsys.readouterr().err
+
+
+def test_a_status_nothing_like_any_word_gets_no_guess(capsys):
+    assert main(["decide", "--status", "Paused"]) == 2
+    err = capsys.readouterr().err
+    assert "Did you mean" not in err and "Valid statuses: pending, processing, in_progress" in err
