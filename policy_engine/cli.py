@@ -1,4 +1,4 @@
-"""The command line for support staff and checks: decide, check-link, table."""
+"""The command line for support staff and checks: decide, triage, check-link, table."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from . import triage as batch
 from .decision import Decision, decide
 from .errors import PolicyInputError
 from .facts import Fact
@@ -62,6 +63,13 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--status", required=True, action=_Once, help=statuses)
     d.add_argument("--fact", action=_Facts, default=[], help=facts)
     d.add_argument("--json", action="store_true", help="print one JSON object")
+    b = commands.add_parser("triage", help="answer every order of a panel's action=status response")
+    b.add_argument("file", nargs="?", default="-", metavar="FILE", help="the panel's JSON response; - or none: stdin")
+    b.add_argument("--fact", action=_Facts, default=[], help=f"applies to every order: {facts}")
+    b.add_argument("--base-url", action=_Once, help="the Cancellation page's URL, to add each answer's link")
+    shape = b.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="print a JSON array, one object per order")
+    shape.add_argument("--csv", action="store_true", help="print CSV with the same columns")
     c = commands.add_parser("check-link", help="check a Telegram link or @username")
     c.add_argument("text")
     c.add_argument("--json", action="store_true", help="print one JSON object")
@@ -101,12 +109,39 @@ def format_link(check: LinkCheck) -> str:
     return "\n".join(lines)
 
 
+def _read(name: str) -> bytes:
+    """The bytes of FILE, or of standard input for `-`, up to one byte past the limit."""
+    where = "standard input" if name == "-" else repr(name)
+    try:
+        if name == "-":
+            stream = getattr(sys.stdin, "buffer", None)
+            if stream is None:
+                raise batch.BatchInputError("There is no standard input to read; give a FILE.")
+            return stream.read(batch.MAX_INPUT_BYTES + 1)
+        with open(name, "rb") as file:
+            return file.read(batch.MAX_INPUT_BYTES + 1)
+    except OSError as error:
+        raise batch.BatchInputError(f"Cannot read {where}: {error.strerror or 'it cannot be read'}.") from None
+
+
+def triage(args: argparse.Namespace) -> str:
+    """Answer every order of a panel's answer read from FILE or stdin."""
+    facts = batch.read_facts(args.fact)
+    base_url = None if args.base_url is None else batch.check_base_url(args.base_url)
+    rows = batch.answer_batch(batch.read_batch(_read(args.file)), facts, base_url)
+    if args.json:
+        return batch.to_json(rows)
+    return batch.to_csv(rows) if args.csv else batch.to_table(rows)
+
+
 def run(argv: Sequence[str]) -> str:
     """Run one command and return what it prints; raises UsageError or PolicyInputError."""
     args = _parser().parse_args(argv)
     if args.command == "decide":
         decision = decide(read_status(args.status), args.fact)
         return json_text(decision.to_dict()) if args.json else format_decision(decision)
+    if args.command == "triage":
+        return triage(args)
     if args.command == "check-link":
         check = check_link(args.text)
         return json_text(check.to_dict()) if args.json else format_link(check)
@@ -146,6 +181,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except SystemExit as done:  # --help and --version print, then argparse exits
         return done.code if isinstance(done.code, int) else 0
+    except KeyboardInterrupt:  # Ctrl-C while pasting a batch into stdin
+        return 130
     except BrokenPipeError:  # the reader stopped early (`| head`): not an error worth a traceback
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1

@@ -105,9 +105,15 @@ def test_table_as_text(capsys):
     (["table", "--csv"], "unrecognized arguments"),
     (["decide", "--status", "pending", "--status", "completed"], "--status was given more than once"),
     (["decide", "--status", "done", "--status", "done"], "--status was given more than once"),
+    (["triage", "--base-url", "https://a.example/", "--base-url", "https://b.example/"], "given more than once"),
     (["decide", "--stat", "pending"], "--status"),
     (["decide", "--status", "pending", "--js"], "unrecognized arguments: --js"),
+    (["triage", "--base", "https://example.com/"], "unrecognized arguments: --base"),
+    (["triage", "--cs"], "unrecognized arguments: --cs"),
+    (["triage", "--json", "--csv"], "not allowed with"),
     (["decide", "--status", "pending", *["--fact", "wrong_link"] * 21], "too many --fact arguments (more than 20)"),
+    (["triage", *["--fact", "wrong_link"] * 21], "too many --fact arguments"),
+    (["triage", "--fact", "late"], "Valid circumstances: wrong_link"),
 ])
 def test_bad_input_exits_2_with_one_line_and_no_traceback(args, expected):
     result = cli(*args)
@@ -126,9 +132,9 @@ def test_help_is_printed_and_exits_0(capsys):
 
 
 words = st.sampled_from(
-    ["decide", "decide", "check-link", "check-link", "table", "--status", "--fact", "--json", "--", "-", "-h",
-     "--stat", "--fact=", *[s.value for s in Status], *[f.value for f in Fact], "In progress", "Cancelled",
-     "Refunded", "Fail", "@durov", "t.me/+abcdefgh", "\x1b[31m"]
+    ["decide", "decide", "check-link", "check-link", "table", "triage", "--status", "--fact", "--json", "--csv",
+     "--base-url", "--", "-", "-h", "--stat", "--fact=", *[s.value for s in Status], *[f.value for f in Fact],
+     "In progress", "Cancelled", "Refunded", "Fail", "@durov", "t.me/+abcdefgh", "\x1b[31m", "https://x.example/"]
 )
 argv = st.lists(st.one_of(words, st.text(max_size=30)), max_size=6)
 
@@ -224,6 +230,8 @@ ASCII_LOCALE = {"LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"}  #
     [b"decide", b"--status", b"\xffpending"],
     [b"check-link", b"@du\xe9rov"],
     [b"decide", b"--status", b"pending", b"--fact", b"wrong\xc3_link"],
+    [b"triage", b"--base-url", b"https://example.com/\xff/"],
+    [b"triage", b"orders-\xff.json"],
 ])
 def test_arguments_that_are_not_utf8_get_a_clean_error_under_any_locale(args, locale):
     result = cli_bytes(*args, **locale)
@@ -256,6 +264,8 @@ HOSTILE = "\x1b]0;owned\x07\x1b[2J\u202e\x9b"
     ["decide", "--status", "pending", "--fact", HOSTILE],
     ["decide", "--status", "pending", HOSTILE],
     ["table", f"--{HOSTILE}"],
+    ["triage", "--base-url", f"https://example.com/{HOSTILE}"],
+    ["triage", f"{HOSTILE}.json"],
 ])
 def test_control_characters_are_escaped_in_every_output(args, capsys):
     code = main(args)
