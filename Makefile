@@ -36,6 +36,7 @@ test: setup chromium lint
 
 bench: setup chromium
 	$(PY) bench/run.py
+	$(PY) bench/triage.py
 
 clean:
 	rm -rf site .pytest_cache .ruff_cache .hypothesis bench/out
