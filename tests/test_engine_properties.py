@@ -290,6 +290,8 @@ def ticket_problems(**fields) -> list[str]:
 
 def every_customer_text() -> list[str]:
     texts = [text for decision in TABLE for text in customer_texts(decision)]
+    texts += [text for enum in (CancellationOutlook, RefundOutlook) for outlook in enum
+              for text in (outlook.word, outlook.label, outlook.headline, outlook.summary)]
     texts += [text for status in Status for text in (status.label, status.meaning)]
     texts += [text for fact in Fact for text in (fact.label, fact.explanation, FACTS[fact].not_offered) if text]
     for status in Status:
