@@ -142,7 +142,7 @@ def _error(error: BaseException) -> dict:
     if isinstance(error, PolicyInputError):
         message = str(error)
     else:  # a bug, not bad input: say so without a traceback
-        message = f"The policy engine failed unexpectedly ({type(error).__name__}). Please use the answers on the page."
+        message = "Something went wrong while working out this answer. Please use the answers on the page."
     problems = dict(error.problems) if isinstance(error, TicketFieldError) else {}
     secrets = list(error.secrets) if isinstance(error, TicketFieldError) else []
     return {"kind": type(error).__name__, "message": message, "problems": problems, "secrets": secrets}

@@ -40,12 +40,16 @@ def test_check_link_returns_the_link_check_as_data():
 
 def test_draft_ticket_returns_the_draft_as_data():
     reply = call("draft_ticket", {
-        "order_id": "123456", "telegram_link": "@yourchannel", "service": "Telegram views",
-        "reason": "I pasted the wrong channel link.", "status": "processing", "facts": ["wrong_link"],
+        "order_id": "123456", "telegram_link": "@yourchannel", "correct_link": "@mychannel",
+        "service": "Telegram views", "reason": "I pasted the wrong channel link.", "status": "processing",
+        "facts": ["wrong_link"],
+        "answer_link": "https://policy.example/cancellation/?status=processing&fact=wrong_link",
     })
     assert reply["ok"] is True
     assert "123456" in reply["value"]["text"]
+    assert "Correct Telegram link: @mychannel" in reply["value"]["text"]
     assert {"label", "value"} <= set(reply["value"]["fields"][0])
+    assert reply["value"]["fields"][-1]["label"] == "Answer checked on the policy site"
 
 
 def test_bad_ticket_fields_come_back_as_problems_per_field():
@@ -57,6 +61,25 @@ def test_bad_ticket_fields_come_back_as_problems_per_field():
     assert error["kind"] == "TicketFieldError"
     assert {"order_id", "telegram_link"} <= set(error["problems"])
     assert all(isinstance(message, str) and message for message in error["problems"].values())
+    assert error["secrets"] == []
+
+
+def test_a_password_in_a_ticket_comes_back_as_a_secret_without_its_text():
+    reply = call("draft_ticket", {
+        "order_id": "123456", "telegram_link": "@yourchannel", "service": "Telegram views",
+        "reason": "Please cancel, my password is Hunter22", "status": "pending",
+    })
+    assert reply["ok"] is False
+    assert reply["error"]["secrets"] == ["reason"]
+    assert set(reply["error"]["problems"]) == {"reason"}
+    assert "Hunter22" not in json.dumps(reply)
+
+
+def test_a_circumstance_not_offered_for_the_status_comes_back_as_a_contradiction():
+    reply = call("decide", {"status": "canceled", "facts": ["wrong_link"]})
+    assert reply["ok"] is False
+    assert reply["error"]["kind"] == "ContradictoryInputError"
+    assert "“The Telegram link I submitted is wrong”" in reply["error"]["message"]
 
 
 def test_an_unknown_status_names_the_valid_ones():
@@ -100,7 +123,10 @@ def test_a_bug_in_the_engine_is_reported_without_a_traceback(monkeypatch):
     reply = call("table")
     assert reply["ok"] is False
     assert reply["error"]["kind"] == "ZeroDivisionError"
-    assert "Traceback" not in reply["error"]["message"]
+    message = reply["error"]["message"]
+    assert "Traceback" not in message and "division" not in message
+    assert "policy engine" not in message.lower() and "ZeroDivisionError" not in message  # plain words only
+    assert "answers on the page" in message
 
 
 def test_replies_keep_non_ascii_text_readable():

@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from policy_engine import PolicyInputError, TicketDraft, TicketField, TicketFieldError, draft_ticket
-from policy_engine.tickets import ALWAYS_REQUIRED, PAYMENT_REQUIRED, ticket_fields
+from policy_engine import Fact, PolicyInputError, TicketDraft, TicketField, TicketFieldError, draft_ticket
+from policy_engine.rules import RULES_BY_ID
+from policy_engine.tickets import ALWAYS_REQUIRED, CONDITIONAL, PAYMENT_REQUIRED, ticket_fields
 
 GOOD = {
     "order_id": "123456",
@@ -17,7 +18,9 @@ GOOD = {
     "status": "pending",
 }
 PAYMENT = {"facts": ["payment_related"], "transaction_reference": "TXN-2026/11.26_a", "amount": "12.50 USD"}
-FIELD_IDS = {field.value for field in TicketField} | {"status"}
+WRONG_LINK = {"facts": ["wrong_link"], "correct_link": "https://t.me/telegram"}
+FIELD_IDS = {field.value for field in TicketField} | {"status", "answer_link"}
+NO_PASSWORD = RULES_BY_ID["before.no_password"].title  # the page a refused secret points to
 
 
 def problems(**changes) -> dict[str, str]:
@@ -29,7 +32,12 @@ def problems(**changes) -> dict[str, str]:
 
 def test_the_fields_required_by_the_policy_are_unchanged():
     assert ticket_fields(frozenset()) == ALWAYS_REQUIRED
-    assert tuple(TicketField) == ALWAYS_REQUIRED + PAYMENT_REQUIRED
+    assert ALWAYS_REQUIRED == ("order_id", "telegram_link", "service", "reason")
+    assert (TicketField.CORRECT_LINK, *PAYMENT_REQUIRED) == CONDITIONAL
+    assert set(TicketField) == set(ALWAYS_REQUIRED + CONDITIONAL)
+    assert ticket_fields(frozenset({Fact.WRONG_LINK})) == (
+        "order_id", "telegram_link", "correct_link", "service", "reason")  # asked right after the link
+    assert ticket_fields(frozenset({Fact.PAYMENT_RELATED})) == ALWAYS_REQUIRED + PAYMENT_REQUIRED
 
 
 def test_a_good_ticket_lists_its_fields_in_order_with_the_current_status():
@@ -66,10 +74,13 @@ def test_a_payment_ticket_without_payment_details_names_both_fields():
 
 def test_every_bad_field_is_reported_at_once():
     found = problems(order_id="abc", telegram_link="https://example.com", service="x", reason="no",
-                     status="finished", facts=["payment_related"], transaction_reference="ab", amount="-3")
+                     status="finished", facts=["payment_related", "wrong_link"], correct_link="example.com/me",
+                     transaction_reference="ab", amount="-3", answer_link="javascript:alert(1)")
     assert set(found) == FIELD_IDS
     assert "digits only" in found["order_id"]
     assert "not a Telegram link" in found["telegram_link"]
+    assert "not a Telegram link" in found["correct_link"]
+    assert "https://" in found["answer_link"]
     assert "at least 2" in found["service"]
     assert "at least 5" in found["reason"]
     assert "Valid statuses: pending" in found["status"]
@@ -145,7 +156,7 @@ def test_a_64_character_blockchain_hash_is_a_valid_transaction_reference():
 def test_status_and_circumstances_must_agree():
     found = problems(status="completed", facts=["service_unavailable"])
     assert set(found) == {"status"}
-    assert "cannot be true" in found["status"]
+    assert "“The service is unavailable” cannot be ticked for an order that is “Completed”" in found["status"]
     assert "Valid circumstances" in problems(facts=["nope"])["status"]
     assert "Valid circumstances" not in problems(facts=["wrong_link"], status="x")["status"]
 
@@ -178,15 +189,31 @@ SECRETS = [
 @pytest.mark.parametrize("secret", SECRETS)
 @pytest.mark.parametrize("field", ["reason", "service", "telegram_link"])
 def test_the_ticket_refuses_passwords_codes_and_session_strings_in_any_field(secret, field):
-    message = problems(**{field: secret})[field]
-    assert "no-password-required/" in message
-    assert secret not in message
+    with pytest.raises(TicketFieldError) as refused:
+        draft_ticket(**{**GOOD, field: secret})
+    message = refused.value.problems[field]
+    assert NO_PASSWORD in message
+    assert secret not in message and secret not in str(refused.value)
+    assert refused.value.secrets == (field,)  # so the Desk can point to the No Password Required page
 
 
 @pytest.mark.parametrize("field", ["order_id", "transaction_reference", "amount"])
 def test_the_payment_and_order_fields_refuse_secrets_too(field):
-    found = problems(**{**PAYMENT, field: "password: Hunter22"})
-    assert "no-password-required/" in found[field]
+    with pytest.raises(TicketFieldError) as refused:
+        draft_ticket(**{**GOOD, **PAYMENT, field: "password: Hunter22"})
+    assert NO_PASSWORD in refused.value.problems[field]
+    assert refused.value.secrets == (field,)
+
+
+def test_secrets_lists_only_the_fields_refused_as_secrets():
+    with pytest.raises(TicketFieldError) as refused:
+        draft_ticket(**{**GOOD, **WRONG_LINK, "order_id": "abc", "correct_link": "2FA: 482913",
+                        "reason": "my password is Hunter22"})
+    assert set(refused.value.problems) == {"order_id", "correct_link", "reason"}
+    assert refused.value.secrets == ("correct_link", "reason")
+    with pytest.raises(TicketFieldError) as refused:
+        draft_ticket(**{**GOOD, "order_id": "abc"})
+    assert refused.value.secrets == ()
 
 
 @pytest.mark.parametrize("reason", [
@@ -229,14 +256,17 @@ field_text = st.one_of(st.text(max_size=300), st.sampled_from(SECRETS), st.none(
 
 @settings(max_examples=250, deadline=None)
 @given(order_id=field_text, telegram_link=field_text, service=field_text, reason=field_text, status=field_text,
-       facts=st.one_of(st.lists(st.text(max_size=20), max_size=3), st.text(), st.none(), st.integers()),
-       transaction_reference=field_text, amount=st.one_of(field_text, st.floats(), st.booleans()))
+       facts=st.one_of(st.lists(st.one_of(st.text(max_size=20), st.sampled_from([f.value for f in Fact])),
+                                max_size=3), st.text(), st.none(), st.integers()),
+       correct_link=field_text, transaction_reference=field_text, answer_link=field_text,
+       amount=st.one_of(field_text, st.floats(), st.booleans()))
 def test_any_fields_give_a_draft_or_a_ticket_field_error(**fields):
     try:
         draft = draft_ticket(**fields)
     except TicketFieldError as error:
         assert error.problems and set(error.problems) <= FIELD_IDS
         assert all(message.strip() for message in error.problems.values())
+        assert set(error.secrets) <= set(error.problems)
         return
     assert isinstance(draft, TicketDraft)
 
@@ -249,3 +279,44 @@ def test_a_huge_paste_is_refused_quickly_without_scanning_it():
 def test_windows_line_endings_in_a_reason_are_accepted():
     draft = draft_ticket(**{**GOOD, "reason": "First line.\r\nSecond line."})
     assert ("Reason", "First line.\nSecond line.") in draft.fields
+
+
+# --- A wrong link: the ticket asks for the correct one ------------------------------------------------
+
+def test_a_wrong_link_ticket_asks_for_the_correct_link_right_after_the_submitted_one():
+    found = problems(facts=["wrong_link"])
+    assert set(found) == {"correct_link"}
+    assert "correct Telegram link" in found["correct_link"]
+    draft = draft_ticket(**GOOD, **WRONG_LINK)
+    labels = [label for label, _ in draft.fields]
+    assert labels[:3] == ["Order ID", "Telegram link", "Correct Telegram link"]
+    assert ("Correct Telegram link", "https://t.me/telegram") in draft.fields
+    assert "What applies: The Telegram link I submitted is wrong" in draft.text
+
+
+@pytest.mark.parametrize("correct_link", ["https://example.com/channel", "@ab", "my channel"])
+def test_the_correct_link_must_be_a_telegram_link(correct_link):
+    assert "correct_link" in problems(**{**WRONG_LINK, "correct_link": correct_link})
+
+
+def test_without_a_wrong_link_the_correct_link_is_optional_but_still_checked():
+    assert "Correct Telegram link" not in [label for label, _ in draft_ticket(**GOOD).fields]
+    assert "correct_link" in problems(correct_link="not a link")
+    draft = draft_ticket(**GOOD, correct_link="@telegram")
+    assert ("Correct Telegram link", "@telegram") in draft.fields
+
+
+# --- The answer link: the ticket can say which answer the customer read --------------------------------
+
+def test_the_answer_link_is_added_as_the_last_line():
+    link = "https://policy.example/cancellation/?status=pending&v=2026-12-04"
+    draft = draft_ticket(**GOOD, answer_link=link)
+    assert draft.fields[-1] == ("Answer checked on the policy site", link)
+    assert draft.text.endswith(f"Answer checked on the policy site: {link}\n")
+    assert draft_ticket(**GOOD, answer_link="").fields == draft_ticket(**GOOD).fields
+
+
+@pytest.mark.parametrize("link", ["javascript:alert(1)", "ftp://example.com", "https://exa mple.com",
+                                  "example.com/cancellation/", "https://x.example/\nAmount: 9999"])
+def test_an_answer_link_that_is_not_a_web_address_is_refused(link):
+    assert "answer_link" in problems(answer_link=link)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from policy_engine import changes, outcomes, snapshots
+from policy_engine import changes, snapshots, statuses
 from policy_engine.changes import POLICY_VERSION, REVISIONS, Revision
 from policy_engine.outlooks import CancellationOutlook
 from policy_engine.statuses import Status
@@ -61,16 +61,24 @@ def test_the_snapshot_covers_every_case_of_the_decision_table():
     table = snapshots.current_table_snapshot()
     assert len(table) == len(snapshots.decision_table())
     pending = table["pending|"]
-    assert set(pending) == {"cancellation", "refund", "reasons", "ticket_fields", "next_step", "would_change"}
+    assert set(pending) == {"cancellation", "refund", "headline", "reasons", "ticket_fields", "next_step",
+                            "would_change"}
+    assert pending["reasons"][0] == ["status.pending", "decides"]  # each reason with its role
+
+
+def test_the_current_snapshot_is_written_in_the_current_format():
+    path = snapshots.repo_snapshot_dir() / f"{POLICY_VERSION}.json"
+    assert json.loads(path.read_text(encoding="utf-8"))["format"] == snapshots.SNAPSHOT_FORMAT == 2
 
 
 def _pending_starts_limited(monkeypatch):
-    route = outcomes.STATUS_ROUTES[Status.PENDING]
-    monkeypatch.setitem(outcomes.STATUS_ROUTES, Status.PENDING,
-                        dataclasses.replace(route, cancellation=CancellationOutlook.LIMITED))
+    record = statuses.STATUSES[Status.PENDING]
+    monkeypatch.setitem(statuses.STATUSES, Status.PENDING,
+                        dataclasses.replace(record, cancellation=CancellationOutlook.LIMITED))
 
 
 def test_a_changed_outcome_fails_and_names_each_case_old_and_new(monkeypatch):
+    assert snapshots.mismatch_message() is None
     _pending_starts_limited(monkeypatch)
     problem = snapshots.mismatch_message()
     assert problem is not None
@@ -80,6 +88,16 @@ def test_a_changed_outcome_fails_and_names_each_case_old_and_new(monkeypatch):
     assert "processing|" not in problem  # only the cases that changed are named
     changed = snapshots.diff(snapshots.load_snapshot(POLICY_VERSION), snapshots.current_table_snapshot())
     assert changed and all(c.key.startswith("pending|") for c in changed)
+
+
+def test_a_reworded_headline_is_a_change_of_the_answer_too(monkeypatch):
+    record = statuses.STATUSES[Status.PARTIAL]
+    headlines = dict(record.headlines, **{CancellationOutlook.LIMITED: "Delivery has stopped."})
+    monkeypatch.setitem(statuses.STATUSES, Status.PARTIAL, dataclasses.replace(record, headlines=headlines))
+    problem = snapshots.mismatch_message()
+    assert problem is not None and "partial|]" in problem
+    assert 'headline: "Delivery has stopped. Support may review' in problem and '→ "Delivery has stopped."' in problem
+    assert "cancellation:" not in problem  # the outlooks stayed; only the words changed
 
 
 def test_a_snapshot_is_never_rewritten_under_the_same_version(monkeypatch, tmp_path):
@@ -109,11 +127,12 @@ CHECK = "from policy_engine import snapshots; print(snapshots.mismatch_message()
 
 def test_a_version_bump_with_its_changelog_entry_makes_the_changed_outcome_pass(tmp_path):
     project = _copy_project(tmp_path)
-    outcomes_py = project / "policy_engine" / "outcomes.py"
-    source = outcomes_py.read_text(encoding="utf-8")
-    pending = "Status.PENDING: StatusRoute(C.MAY_BE_REVIEWED,"
-    assert pending in source
-    outcomes_py.write_text(source.replace(pending, "Status.PENDING: StatusRoute(C.LIMITED,"), encoding="utf-8")
+    statuses_py = project / "policy_engine" / "statuses.py"
+    source = statuses_py.read_text(encoding="utf-8")
+    pending = "cancellation=C.MAY_BE_REVIEWED, refund=R.BALANCE_REVIEW,"  # the pending record: one edit
+    assert source.count(pending) == 1
+    statuses_py.write_text(source.replace(pending, "cancellation=C.LIMITED, refund=R.BALANCE_REVIEW,"),
+                           encoding="utf-8")
 
     before = _run(project, "-c", CHECK)
     assert "Cancellation may be reviewed → Cancellation is limited" in before.stdout
