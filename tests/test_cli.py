@@ -29,7 +29,7 @@ def cli(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_decide_json_follows_the_contract():
-    result = cli("decide", "--status", "processing", "--fact", "wrong_link", "--fact", "payment_related", "--json")
+    result = cli("decide", "--status", "processing", "--fact", "target_changed", "--fact", "payment_related", "--json")
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     data = json.loads(result.stdout)
@@ -38,13 +38,16 @@ def test_decide_json_follows_the_contract():
     assert set(data["refund"]) == {"outlook", "case", "word", "label", "summary", "guaranteed"}
     assert set(data["would_change"]) == {"add", "remove", "cancellation", "refund", "text"}
     assert data["status"] == "processing"
-    assert data["facts"] == ["wrong_link", "payment_related"]
-    assert data["cancellation"]["outlook"] == "limited"
+    assert data["facts"] == ["target_changed", "payment_related"]
+    assert data["cancellation"]["outlook"] == "unlikely"
     assert data["refund"]["outlook"] == "limited"
-    assert data["reasons"] and all(set(reason) == {"rule", "title", "text", "link"} for reason in data["reasons"])
+    assert data["reasons"] and all(set(reason) == {"rule", "title", "text", "link", "role"}
+                                   for reason in data["reasons"])
+    assert data["reasons"][0]["role"] == "decides"
+    assert data["headline"] and len(data["headline"]) <= 90
     assert "transaction_reference" in data["ticket_fields"]
-    assert data["next_step"].startswith("Open a ticket immediately")
-    assert data == json.loads(json.dumps(decide("processing", ["wrong_link", "payment_related"]).to_dict()))
+    assert data["would_change"]["cancellation"] == "limited"  # better than now, by a move the customer can make
+    assert data == json.loads(json.dumps(decide("processing", ["target_changed", "payment_related"]).to_dict()))
 
 
 def test_decide_as_text_reads_like_an_answer():
