@@ -84,7 +84,7 @@ def format_decision(decision: Decision) -> str:
     lines = [
         f"Status: {decision.status.label}",
         f"Circumstances: {facts}",
-        f"Cancellation: {decision.cancellation.label}. {decision.cancellation.summary}",
+        f"Cancellation: {decision.cancellation.label}. {decision.cancellation_summary}",
         f"Balance/refund (case {decision.refund.case}): {decision.refund.label}. {decision.refund.summary}",
         f"Next step: {decision.next_step}",
         "What would change it: "

@@ -50,6 +50,11 @@ class Decision:
     would_change: Change | None
     policy_version: str = POLICY_VERSION
 
+    @property
+    def cancellation_summary(self) -> str:
+        """One plain sentence about cancelling, worded for this status where the general one would mislead."""
+        return STATUSES[self.status].summaries.get(self.cancellation, self.cancellation.summary)
+
     def to_dict(self) -> dict:
         """The decision as plain data: the JSON contract of `decide --json`."""
         change = self.would_change
@@ -61,7 +66,7 @@ class Decision:
                 "outlook": self.cancellation.value,
                 "word": self.cancellation.word,
                 "label": self.cancellation.label,
-                "summary": self.cancellation.summary,
+                "summary": self.cancellation_summary,
             },
             "refund": {
                 "outlook": self.refund.value,

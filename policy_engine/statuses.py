@@ -67,6 +67,7 @@ class StatusRecord:
     # A headline of its own for some outlooks, where the general one would say the wrong thing.
     headlines: dict[C, str] = field(default_factory=dict)
     next_steps: dict[C, str] = field(default_factory=dict)  # a next step of its own for some outlooks
+    summaries: dict[C, str] = field(default_factory=dict)  # a summary of its own for some outlooks
 
 
 STATUSES: dict[Status, StatusRecord] = {
@@ -107,6 +108,10 @@ STATUSES: dict[Status, StatusRecord] = {
         headlines={
             C.LIMITED: "Delivery has stopped. Support may review the undelivered part by the service rules.",
             C.UNLIKELY: "Delivery has stopped. Support will check the rest, but a change is unlikely.",
+        },
+        summaries={
+            C.LIMITED: "Delivery has stopped, so only the undelivered part can be reviewed.",
+            C.UNLIKELY: "Delivery has stopped, and a review of the undelivered part is unlikely to change it.",
         },
     ),
     Status.COMPLETED: StatusRecord(
