@@ -5,7 +5,7 @@ VENV    := .venv
 PY      := $(VENV)/bin/python
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve build test lint bench chromium clean
+.PHONY: setup serve build test lint bench chromium clean screenshots
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -37,6 +37,10 @@ test: setup chromium lint
 bench: setup chromium
 	$(PY) bench/run.py
 	$(PY) bench/triage.py
+
+# PNGs of every page and the Decision Desk's main states, for reviewers (screenshots/, git-ignored).
+screenshots: setup chromium
+	$(PY) tests/screenshots.py
 
 clean:
 	rm -rf site .pytest_cache .ruff_cache .hypothesis bench/out

@@ -262,7 +262,7 @@ function setup(root) {
         const link = item.querySelector("a");
         link.href = new URL(reason.link, new URL(config.root, location.href)).href;
         link.textContent = reason.title;
-        item.querySelector(".dd-reason-text").textContent = reason.text;
+        item.querySelector(".dd-reason-text span").textContent = reason.text;
         slot("reasons").append(item);
       }
       result.replaceChildren(view);
