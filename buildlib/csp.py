@@ -28,8 +28,8 @@ Why each part is as it is:
 
 Under `python build.py serve` (mkdocs serve with live reload) MkDocs injects an inline script whose text
 changes on every request, so no hash can allow it. There the policy keeps every directive but script-src
-becomes `'self' 'unsafe-inline'` (hashes would switch 'unsafe-inline' off). Serve mode is detected by MkDocs'
-live-reload server module being loaded, which only the serve command does. Built sites never get this.
+becomes `'self' 'unsafe-inline'` (hashes would switch 'unsafe-inline' off). Only dev builds
+(BuildOptions.dev) get this; built sites never do.
 """
 
 from __future__ import annotations
@@ -37,8 +37,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-import sys
 from urllib.parse import urlsplit
+
+from .options import BuildError
 
 DESK_MARKER = 'id="decision-desk"'
 
@@ -121,34 +122,16 @@ def insert_meta(html: str, policy: str) -> str:
     return html[:at] + tag + html[at:]
 
 
-def _cdn_url() -> str | None:
-    """The pinned Pyodide folder in CDN mode (absolute URL ending in '/'), else None. From desk.assets()."""
-    from . import desk, hooks
-
-    if hooks.pyodide_mode() != "cdn":
+def cdn_source(index_url: str, mode: str) -> str | None:
+    """The pinned Pyodide folder the pages allow in CDN mode (an https URL ending in '/'), else None."""
+    if mode != "cdn":
         return None
-    url = desk.assets().index_url
-    parts = urlsplit(url)
+    parts = urlsplit(index_url)
     if parts.scheme != "https" or not parts.path.endswith("/"):
-        raise hooks.BuildError(f"desk.assets().index_url must be an https folder URL ending in '/', got {url!r}")
-    return url
+        raise BuildError(f"the Desk's CDN index_url must be an https folder URL ending in '/', got {index_url!r}")
+    return index_url
 
 
-def _serving() -> bool:
-    """True under `mkdocs serve` / `build.py serve`: only the dev server loads MkDocs' live-reload module.
-
-    (site_url cannot tell: mkdocs.yml pins it to the dev address for instant navigation.)
-    """
-    return "mkdocs.livereload" in sys.modules
-
-
-def apply(output: str, page, config) -> str:
-    """The page's HTML with its CSP meta tag."""
-    return insert_meta(output, build_policy(output, cdn_url=_cdn_url(), serving=_serving()))
-
-
-def apply_template(output: str, template_name: str, config) -> str:
-    """For MkDocs' on_post_template: static theme pages such as 404.html get the same policy; others pass."""
-    if not template_name.endswith(".html"):
-        return output
-    return apply(output, None, config)
+def apply(output: str, cdn_url: str | None, serving: bool) -> str:
+    """The page's HTML with its CSP meta tag. `serving`: a dev build for MkDocs' live-reload server."""
+    return insert_meta(output, build_policy(output, cdn_url=cdn_url, serving=serving))

@@ -71,7 +71,7 @@ def on_page_content(html: str, page, config) -> str:
     if PLACEHOLDER not in html:
         return html
     if html.count(PLACEHOLDER) > 1:
-        from .hooks import BuildError
+        from .options import BuildError
 
         raise BuildError(f"{page.file.src_uri}: decision_desk() is used more than once; the Desk has fixed ids")
     return html.replace(PLACEHOLDER, render(page.url))
@@ -266,7 +266,7 @@ def static_answers(page_url: str) -> Markup:
     """The static answer pieces for the page at `page_url` (rule links are relative to it)."""
     statuses, facts = list(engine.Status), list(engine.Fact)
     if len(statuses) > MAX_STATUSES or len(facts) > MAX_FACTS:
-        from .hooks import BuildError
+        from .options import BuildError
 
         raise BuildError(f"The Desk shows static answers for at most {MAX_STATUSES} statuses and {MAX_FACTS} "
                          f"circumstances; add rules for more to widget/desk.css and raise the limits in desk_html.py.")
