@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The site's single build entry point; mkdocs.yml lists this file under `hooks:`.
 
-    python build.py [build] [--pyodide cdn|self-host]   build site/ (strict)
+    python build.py [build] [--pyodide cdn|self-host]   build site/ (strict) and deploy/nginx.conf for it
     python build.py serve [--pyodide ...]               dev server on http://127.0.0.1:8000 with live reload
     python build.py snapshot | confirm-rules [--yes]    see README, "changing the policy"
 
@@ -36,8 +36,10 @@ from buildlib.options import PYODIDE_MODES, BuildError, BuildOptions, extra_with
 
 MKDOCS_YML = ROOT / "mkdocs.yml"
 DEFAULT_SITE = ROOT / "site"
+NGINX_CONF = ROOT / "deploy" / "nginx.conf"
 COMMANDS = ("build", "serve", "snapshot", "confirm-rules")
 DEFAULT_PYODIDE = {"build": "cdn", "serve": "self-host"}
+log = logging.getLogger("mkdocs.build_py")
 
 
 # --- MkDocs' log, as the `mkdocs` command sets it up ------------------------------------------------------------
@@ -90,12 +92,17 @@ def _overrides(options: BuildOptions, **settings) -> dict:
 
 
 def build(options: BuildOptions, site_dir: Path, docs_dir: Path | None) -> None:
-    """Build the site."""
+    """Build the site; for the default site/, also write deploy/nginx.conf for it."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
 
+    from buildlib import headers
+
     settings = {"site_dir": str(site_dir), "docs_dir": str(docs_dir) if docs_dir else None}
     mkdocs_build(load_config(str(MKDOCS_YML), **_overrides(options, **settings)))
+    if site_dir.resolve() == DEFAULT_SITE:
+        headers.write_nginx(site_dir, NGINX_CONF, root="site")
+        log.info(f"nginx configuration for site/ written to {NGINX_CONF.relative_to(ROOT)}")
 
 
 def serve(options: BuildOptions, dev_addr: str) -> None:

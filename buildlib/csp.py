@@ -30,6 +30,9 @@ Under `python build.py serve` (mkdocs serve with live reload) MkDocs injects an 
 changes on every request, so no hash can allow it. There the policy keeps every directive but script-src
 becomes `'self' 'unsafe-inline'` (hashes would switch 'unsafe-inline' off). Only dev builds
 (BuildOptions.dev) get this; built sites never do.
+
+A host that can send headers also gets the policy as a header (`header_policy`, `worker_policy`, used by
+buildlib/headers.py), derived from the pages' meta policies, with `frame-ancestors 'none'` added.
 """
 
 from __future__ import annotations
@@ -135,3 +138,62 @@ def cdn_source(index_url: str, mode: str) -> str | None:
 def apply(output: str, cdn_url: str | None, serving: bool) -> str:
     """The page's HTML with its CSP meta tag. `serving`: a dev build for MkDocs' live-reload server."""
     return insert_meta(output, build_policy(output, cdn_url=cdn_url, serving=serving))
+
+
+# --- The policy as a response header (buildlib/headers.py) ----------------------------------------------------
+
+_META = re.compile(r'<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"', re.IGNORECASE)
+
+
+def parse(policy: str) -> dict[str, list[str]]:
+    """A policy's directives: {"script-src": ["'self'", …], …}, in order."""
+    return {part.split()[0].lower(): part.split()[1:] for part in policy.split(";") if part.split()}
+
+
+def render(directives: dict[str, list[str]]) -> str:
+    """The policy text of `directives`."""
+    return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
+
+
+def meta_policy(html: str) -> str | None:
+    """The policy of a built page's CSP meta tag, or None when it has none."""
+    found = _META.search(html)
+    return None if found is None else found.group(1).replace("&quot;", '"').replace("&amp;", "&")
+
+
+def header_policy(page_policies: list[str]) -> str:
+    """One policy for the response header of every page: the union of the pages' own (meta) policies, plus
+    `frame-ancestors 'none'`, which only a header can carry.
+
+    A union, not one header per page: Material's instant navigation keeps the first document (and so its
+    header) while the visitor moves from page to page, and 404.html is served at any path. The pages differ
+    only in the hashes of Material's inline scripts. A page's meta policy still applies next to the header,
+    and a browser enforces both, so on each page only that page's own scripts run.
+    """
+    union: dict[str, list[str]] = {}
+    for policy in page_policies:
+        for name, sources in parse(policy).items():
+            merged = union.setdefault(name, [])
+            merged += [source for source in sources if source not in merged]
+    for sources in union.values():
+        if len(sources) > 1 and "'none'" in sources:
+            sources.remove("'none'")
+    union["frame-ancestors"] = ["'none'"]
+    return render(union)
+
+
+def worker_policy(page_policy: str) -> str:
+    """The Desk worker's policy, from the pages' own: a module worker takes its policy from its own response.
+
+    It may load scripts and fetch from where the pages may (this site, and the pinned CDN folder in CDN mode),
+    runs no inline script (so no hashes), imports pyodide.mjs from a blob: URL of the text it checked against
+    its pinned hash (widget/worker.mjs: import() takes no integrity), and compiles Pyodide's wasm
+    ('wasm-unsafe-eval', which no page has).
+    """
+    page = parse(page_policy)
+    scripts = [s for s in page.get("script-src", ["'self'"]) if not s.startswith(("'sha", "'unsafe-inline'"))]
+    return render({
+        "default-src": ["'none'"],
+        "script-src": [*scripts, "blob:", "'wasm-unsafe-eval'"],
+        "connect-src": page.get("connect-src", ["'self'"]),
+    })

@@ -2,7 +2,8 @@
 
 Each concern lives in its own module; this file only wires them to MkDocs' events:
 pages (Jinja from the engine), desk (Decision Desk assets), desk_html (the Desk's markup),
-csp (Content-Security-Policy), drift (prose-rule drift and snapshots), compress (.gz/.br copies).
+csp (Content-Security-Policy), drift (prose-rule drift and snapshots), compress (.gz/.br copies),
+headers (the response headers a web server sends: site/_headers).
 Every hook reads this build's options from the config it is given (options.options_of).
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import compress, csp, desk, desk_html, drift, pages
+from . import compress, csp, desk, desk_html, drift, headers, pages
 from .options import options_of
 
 
@@ -47,4 +48,5 @@ def on_post_build(config):
     site = Path(config["site_dir"])
     desk.write(desk.desk_of(config), site)
     if not options_of(config).dev:
+        headers.write_netlify(site)
         compress.precompress(site)
