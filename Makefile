@@ -34,8 +34,14 @@ $(VENV)/.installed: requirements.lock
 	@touch $@
 
 node_modules/.installed: package-lock.json
-	@echo "==> npm packages from package-lock.json into node_modules (Pyodide, Lighthouse)"
+	@echo "==> Pyodide from package-lock.json into node_modules"
 	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Lighthouse, for the bench (and make test's smoke run of it) only: a first make serve does not wait for it.
+bench/node_modules/.installed: bench/package-lock.json
+	@echo "==> Lighthouse from bench/package-lock.json into bench/node_modules"
+	cd bench && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 # Debian's Chromium: Playwright's own browser download cannot be reached here.
@@ -56,10 +62,10 @@ serve: setup
 lint: setup
 	$(PY) -m ruff check .
 
-test: setup chromium nginx lint
+test: setup bench/node_modules/.installed chromium nginx lint
 	$(PY) -m pytest -n 2
 
-bench: setup chromium nginx
+bench: setup bench/node_modules/.installed chromium nginx
 	$(PY) bench/run.py
 
 clean:

@@ -52,7 +52,7 @@ from buildlib.nginx import NginxServer  # noqa: E402
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 PLAYWRIGHT_FLAGS = [*CHROMIUM_FLAGS, "--disable-quic", "--no-first-run", "--disable-sync"]
-LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+LIGHTHOUSE = BENCH / "node_modules" / ".bin" / "lighthouse"  # bench/package.json
 PYODIDE_DIR = ROOT / "node_modules" / "pyodide"
 TRACE_CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline", "toplevel"]
 DESK_STATUS = "pending"
@@ -218,7 +218,7 @@ def lighthouse(url: str, preset: str, report: Path, runs: int) -> LighthouseResu
              *result.scores.values()]
     if not LIGHTHOUSE.exists():
         for part in parts:
-            part.add(None, "node_modules/.bin/lighthouse missing (npm ci)")
+            part.add(None, "bench/node_modules/.bin/lighthouse missing (make bench installs it)")
         return result
     env = {**os.environ, "CHROME_PATH": CHROMIUM}
     for index in range(runs):
