@@ -3,38 +3,69 @@
 
 VENV    := .venv
 PY      := $(VENV)/bin/python
+BOOT    := .cache/bootstrap
+DEV_ADDR ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
+export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup serve build test lint bench chromium clean screenshots
+.PHONY: setup serve build test lint bench chromium nginx clean screenshots
 
 setup: $(VENV)/.installed node_modules/.installed
 
+# A virtualenv at $(1); Debian's python3 needs python3-venv for that.
+make_venv = python3 -m venv $(1) || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y python3-venv && python3 -m venv $(1); }
+
+# uv sets up .venv in seconds: the one on PATH, else uv from PyPI in a small bootstrap venv (once).
+UV := $(or $(shell command -v uv 2>/dev/null),$(BOOT)/bin/uv)
+
+$(BOOT)/bin/uv:
+	@echo "==> Installing uv from PyPI into $(BOOT) (once)"
+	@$(call make_venv,$(BOOT)) && $(BOOT)/bin/pip install --quiet --disable-pip-version-check uv
+
+# .venv holds exactly requirements.lock: with uv, or with pip when uv cannot be installed.
 $(VENV)/.installed: requirements.lock
-	python3 -m venv $(VENV) || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y python3-venv && python3 -m venv $(VENV); }
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
-	touch $@
+	@echo "==> Python packages from requirements.lock into $(VENV)"
+	@if $(MAKE) --no-print-directory $(UV); then \
+		$(UV) venv --quiet --allow-existing --python python3 $(VENV) && $(UV) pip sync --python $(PY) requirements.lock; \
+	else \
+		echo "uv could not be installed: using pip (slower)"; \
+		{ $(call make_venv,$(VENV)); } && $(PY) -m pip install --disable-pip-version-check -r requirements.lock; \
+	fi
+	@touch $@
 
 node_modules/.installed: package-lock.json
+	@echo "==> Pyodide from package-lock.json into node_modules"
 	npm ci --no-audit --no-fund --loglevel=error
-	touch $@
+	@touch $@
+
+# Lighthouse, for the bench (and make test's smoke run of it) only: a first make serve does not wait for it.
+bench/node_modules/.installed: bench/package-lock.json
+	@echo "==> Lighthouse from bench/package-lock.json into bench/node_modules"
+	cd bench && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 # Debian's Chromium: Playwright's own browser download cannot be reached here.
 chromium:
 	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
 
+# Debian's nginx and its brotli module: the tests and the bench serve the site as deploy/nginx.conf does.
+nginx:
+	@test -x /usr/sbin/nginx && test -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nginx libnginx-mod-http-brotli-static; }
+
 build: setup
 	$(PY) build.py build
 
 serve: setup
-	$(PY) build.py serve --dev-addr 127.0.0.1:8000
+	@echo "==> Building and serving the site (dev build, Pyodide self-hosted)"
+	$(PY) build.py serve --dev-addr $(DEV_ADDR)
 
 lint: setup
 	$(PY) -m ruff check .
 
-test: setup chromium lint
+test: setup bench/node_modules/.installed chromium nginx lint
 	$(PY) -m pytest -n 2
 
-bench: setup chromium
+bench: setup bench/node_modules/.installed chromium nginx
 	$(PY) bench/run.py
 	$(PY) bench/triage.py
 
@@ -43,4 +74,4 @@ screenshots: setup chromium
 	$(PY) tests/screenshots.py
 
 clean:
-	rm -rf site .pytest_cache .ruff_cache .hypothesis bench/out
+	rm -rf site deploy/nginx.conf .pytest_cache .ruff_cache .hypothesis bench/out

@@ -46,12 +46,13 @@ if str(BENCH) not in sys.path:
 
 from chromium_pages import INIT_SCRIPT, SELECT_MANY, SELECT_ONCE, write_default_boot  # noqa: E402
 
-from buildlib import compress, static_server  # noqa: E402
+from buildlib import compress  # noqa: E402
+from buildlib.nginx import NginxServer  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 PLAYWRIGHT_FLAGS = [*CHROMIUM_FLAGS, "--disable-quic", "--no-first-run", "--disable-sync"]
-LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+LIGHTHOUSE = BENCH / "node_modules" / ".bin" / "lighthouse"  # bench/package.json
 PYODIDE_DIR = ROOT / "node_modules" / "pyodide"
 TRACE_CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline", "toplevel"]
 DESK_STATUS = "pending"
@@ -182,9 +183,10 @@ def build_baseline(target: Path, config_path: Path) -> tuple[float | None, str]:
 
 # --- serving ----------------------------------------------------------------------------------------
 
-def serve(root: Path) -> static_server.StaticServer:
-    """A started StaticServer(root, compress=True): pre-compressed files, with Last-Modified and 304 answers."""
-    server = static_server.StaticServer(root, compress=True)
+def serve(root: Path) -> NginxServer:
+    """nginx serving `root` as deploy/nginx.conf serves site/: its pre-compressed files, the build's headers
+    (immutable content-hashed files, revalidated pages) and 304 answers."""
+    server = NginxServer(root)
     server.__enter__()
     return server
 
@@ -216,7 +218,7 @@ def lighthouse(url: str, preset: str, report: Path, runs: int) -> LighthouseResu
              *result.scores.values()]
     if not LIGHTHOUSE.exists():
         for part in parts:
-            part.add(None, "node_modules/.bin/lighthouse missing (npm ci)")
+            part.add(None, "bench/node_modules/.bin/lighthouse missing (make bench installs it)")
         return result
     env = {**os.environ, "CHROME_PATH": CHROMIUM}
     for index in range(runs):

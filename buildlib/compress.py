@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import logging
 import os
 import tempfile
 import time
@@ -32,6 +33,7 @@ CACHE_DIR = ROOT / ".cache" / "precompress"
 CACHE_DAYS = 14
 MIN_SIZE = 1024
 MIN_SAVING = 0.05
+SLOW_SIZE = 1_000_000  # a file this big takes long enough at brotli quality 11 to say so
 GZIP_LEVEL = 9
 BROTLI_QUALITY = 11
 COMPRESSIBLE = frozenset({
@@ -39,6 +41,8 @@ COMPRESSIBLE = frozenset({
     ".csv", ".webmanifest", ".ico", ".ttf", ".otf", ".wasm", ".zip", ".tar",
 })
 ENCODINGS = (".gz", ".br")
+
+log = logging.getLogger("mkdocs.hooks.compress")
 
 
 def _gzip(data: bytes) -> bytes:
@@ -49,7 +53,7 @@ def _brotli(data: bytes) -> bytes:
     return brotli.compress(data, quality=BROTLI_QUALITY)
 
 
-def _cached(data: bytes, digest: str, suffix: str, compress) -> bytes:
+def _cached(data: bytes, digest: str, suffix: str, compress, name: str) -> bytes:
     """`compress(data)`, from the cache when this input was compressed before with these settings."""
     level = GZIP_LEVEL if suffix == ".gz" else BROTLI_QUALITY
     entry = CACHE_DIR / f"{digest}.{level}{suffix}"
@@ -59,6 +63,8 @@ def _cached(data: bytes, digest: str, suffix: str, compress) -> bytes:
         return result
     except OSError:
         pass
+    if len(data) >= SLOW_SIZE:
+        log.info(f"Pre-compressing {name} as {suffix} ({len(data) / 1e6:.1f} MB: up to a minute, then cached)")
     result = compress(data)
     try:
         CACHE_DIR.mkdir(parents=True, exist_ok=True)
@@ -100,7 +106,7 @@ def precompress(site_dir: Path) -> dict[str, int]:
         digest = hashlib.sha256(data).hexdigest()
         for suffix, compress in codecs:
             target = path.with_name(path.name + suffix)
-            result = _cached(data, digest, suffix, compress)
+            result = _cached(data, digest, suffix, compress, path.relative_to(site_dir).as_posix())
             if len(result) <= len(data) * (1 - MIN_SAVING):
                 if not target.is_file() or target.read_bytes() != result:
                     target.write_bytes(result)

@@ -74,14 +74,8 @@ def decision_table() -> tuple[engine.Decision, ...]:
     return engine.decision_table()
 
 
-def _no_desk() -> str:
-    """Stand-in until desk_html provides decision_desk(): the page still builds."""
-    return ""
-
-
 def page_context(page, config) -> dict:
     """The names available inside every page's {{ … }}."""
-    desk = desk_html.context(page, config)
     return {
         "engine": engine,
         "statuses": list(engine.Status),
@@ -101,6 +95,5 @@ def page_context(page, config) -> dict:
         "section_title": section_title,
         "ticket_fields": list(engine.TicketField),
         "payment_fields": PAYMENT_REQUIRED,
-        **({} if "decision_desk" in desk else {"decision_desk": _no_desk}),
-        **desk,
+        **desk_html.context(page, config),
     }

@@ -28,8 +28,11 @@ Why each part is as it is:
 
 Under `python build.py serve` (mkdocs serve with live reload) MkDocs injects an inline script whose text
 changes on every request, so no hash can allow it. There the policy keeps every directive but script-src
-becomes `'self' 'unsafe-inline'` (hashes would switch 'unsafe-inline' off). Serve mode is detected by MkDocs'
-live-reload server module being loaded, which only the serve command does. Built sites never get this.
+becomes `'self' 'unsafe-inline'` (hashes would switch 'unsafe-inline' off). Only dev builds
+(BuildOptions.dev) get this; built sites never do.
+
+A host that can send headers also gets the policy as a header (`header_policy`, `worker_policy`, used by
+buildlib/headers.py), derived from the pages' meta policies, with `frame-ancestors 'none'` added.
 """
 
 from __future__ import annotations
@@ -37,8 +40,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-import sys
 from urllib.parse import urlsplit
+
+from .options import BuildError
 
 DESK_MARKER = 'id="decision-desk"'
 
@@ -121,34 +125,75 @@ def insert_meta(html: str, policy: str) -> str:
     return html[:at] + tag + html[at:]
 
 
-def _cdn_url() -> str | None:
-    """The pinned Pyodide folder in CDN mode (absolute URL ending in '/'), else None. From desk.assets()."""
-    from . import desk, hooks
-
-    if hooks.pyodide_mode() != "cdn":
+def cdn_source(index_url: str, mode: str) -> str | None:
+    """The pinned Pyodide folder the pages allow in CDN mode (an https URL ending in '/'), else None."""
+    if mode != "cdn":
         return None
-    url = desk.assets().index_url
-    parts = urlsplit(url)
+    parts = urlsplit(index_url)
     if parts.scheme != "https" or not parts.path.endswith("/"):
-        raise hooks.BuildError(f"desk.assets().index_url must be an https folder URL ending in '/', got {url!r}")
-    return url
+        raise BuildError(f"the Desk's CDN index_url must be an https folder URL ending in '/', got {index_url!r}")
+    return index_url
 
 
-def _serving() -> bool:
-    """True under `mkdocs serve` / `build.py serve`: only the dev server loads MkDocs' live-reload module.
+def apply(output: str, cdn_url: str | None, serving: bool) -> str:
+    """The page's HTML with its CSP meta tag. `serving`: a dev build for MkDocs' live-reload server."""
+    return insert_meta(output, build_policy(output, cdn_url=cdn_url, serving=serving))
 
-    (site_url cannot tell: mkdocs.yml pins it to the dev address for instant navigation.)
+
+# --- The policy as a response header (buildlib/headers.py) ----------------------------------------------------
+
+_META = re.compile(r'<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]*)"', re.IGNORECASE)
+
+
+def parse(policy: str) -> dict[str, list[str]]:
+    """A policy's directives: {"script-src": ["'self'", …], …}, in order."""
+    return {part.split()[0].lower(): part.split()[1:] for part in policy.split(";") if part.split()}
+
+
+def render(directives: dict[str, list[str]]) -> str:
+    """The policy text of `directives`."""
+    return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
+
+
+def meta_policy(html: str) -> str | None:
+    """The policy of a built page's CSP meta tag, or None when it has none."""
+    found = _META.search(html)
+    return None if found is None else found.group(1).replace("&quot;", '"').replace("&amp;", "&")
+
+
+def header_policy(page_policies: list[str]) -> str:
+    """One policy for the response header of every page: the union of the pages' own (meta) policies, plus
+    `frame-ancestors 'none'`, which only a header can carry.
+
+    A union, not one header per page: Material's instant navigation keeps the first document (and so its
+    header) while the visitor moves from page to page, and 404.html is served at any path. The pages differ
+    only in the hashes of Material's inline scripts. A page's meta policy still applies next to the header,
+    and a browser enforces both, so on each page only that page's own scripts run.
     """
-    return "mkdocs.livereload" in sys.modules
+    union: dict[str, list[str]] = {}
+    for policy in page_policies:
+        for name, sources in parse(policy).items():
+            merged = union.setdefault(name, [])
+            merged += [source for source in sources if source not in merged]
+    for sources in union.values():
+        if len(sources) > 1 and "'none'" in sources:
+            sources.remove("'none'")
+    union["frame-ancestors"] = ["'none'"]
+    return render(union)
 
 
-def apply(output: str, page, config) -> str:
-    """The page's HTML with its CSP meta tag."""
-    return insert_meta(output, build_policy(output, cdn_url=_cdn_url(), serving=_serving()))
+def worker_policy(page_policy: str) -> str:
+    """The Desk worker's policy, from the pages' own: a module worker takes its policy from its own response.
 
-
-def apply_template(output: str, template_name: str, config) -> str:
-    """For MkDocs' on_post_template: static theme pages such as 404.html get the same policy; others pass."""
-    if not template_name.endswith(".html"):
-        return output
-    return apply(output, None, config)
+    It may load scripts and fetch from where the pages may (this site, and the pinned CDN folder in CDN mode),
+    runs no inline script (so no hashes), imports pyodide.mjs from a blob: URL of the text it checked against
+    its pinned hash (widget/worker.mjs: import() takes no integrity), and compiles Pyodide's wasm
+    ('wasm-unsafe-eval', which no page has).
+    """
+    page = parse(page_policy)
+    scripts = [s for s in page.get("script-src", ["'self'"]) if not s.startswith(("'sha", "'unsafe-inline'"))]
+    return render({
+        "default-src": ["'none'"],
+        "script-src": [*scripts, "blob:", "'wasm-unsafe-eval'"],
+        "connect-src": page.get("connect-src", ["'self'"]),
+    })

@@ -1,8 +1,9 @@
 """Decision Desk assets: engine archive, trimmed stdlib, worker and glue, Pyodide core.
 
-`on_config(config, mode)` computes every asset (content-hashed names under assets/desk/);
-`assets()` tells the other build modules their site-root-relative paths; `write_assets(config)`
-writes them into the built site. The Pyodide version is read once, from package.json.
+`prepare(options)` computes every asset (content-hashed names under assets/desk/) as a DeskBuild, which
+the hooks keep in the MkDocs config (`desk_of(config)`); its `assets` are the site-root-relative paths the
+other build modules need, and `write(build, site_dir)` writes the files into the built site. The Pyodide
+version is read once, from package.json.
 
 The trimmed standard library is made by Pyodide itself under Node (widget/tools/trim-stdlib.mjs):
 it runs the engine through the bridge, keeps only the stdlib modules that got loaded, and compiles
@@ -10,7 +11,8 @@ them with Pyodide's own Python. The build then boots Pyodide with that zip, the 
 (widget/tools/run-bridge.mjs), and refuses to go on unless every exercised call (the whole decision
 table, links, tickets, old policy versions, bad input) answers exactly as in CPython. The same run precompiles the
 engine's modules, which join its sources in the engine archive. The verified results are cached in
-.cache/desk/, keyed by everything they depend on, so a rebuild skips Node entirely.
+.cache/desk/, keyed by everything they depend on, so a rebuild skips Node entirely. A dev build (the
+live-reload server) skips Node altogether: it ships Pyodide's own full stdlib and the engine's sources.
 """
 
 from __future__ import annotations
@@ -19,13 +21,19 @@ import base64
 import hashlib
 import io
 import json
+import logging
 import os
 import shutil
 import subprocess
 import tempfile
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
+
+from .options import BuildError, BuildOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGINE_DIR = ROOT / "policy_engine"
@@ -40,14 +48,18 @@ ASSET_DIR = "assets/desk"
 CDN_INDEX_URL = "https://cdn.jsdelivr.net/pyodide/v{version}/full/"
 SELF_HOST_DIR = "assets/pyodide/v{version}"
 CORE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
+FULL_STDLIB = "python_stdlib.zip"  # Pyodide's own, untrimmed: what a dev build ships
 MANIFEST = f"{ASSET_DIR}/pyodide-manifest.json"
 WORKER_INTEGRITY_SLOT = b"@PYODIDE_MJS_INTEGRITY@"  # in widget/worker.mjs; the build writes the SRI there
 HASH_LENGTH = 10
+CONFIG_KEY = "policy_site_desk"  # config.extra[CONFIG_KEY]: this build's DeskBuild, set by the on_config hook
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 # The stdlib's .pyc drop docstrings and asserts (-OO): about a sixth smaller and quicker to load,
 # and nothing the Desk runs reads a stdlib docstring. The engine's own modules keep optimization 0.
 STDLIB_OPTIMIZE = 2
 NODE_TIMEOUT = 300  # seconds for one Pyodide run under Node; a first boot takes a few
+
+log = logging.getLogger("mkdocs.hooks.desk")
 
 
 @dataclass(frozen=True)
@@ -66,7 +78,17 @@ class DeskAssets:
     mode: str
 
 
-_state: dict = {}
+@dataclass(frozen=True)
+class DeskBuild:
+    """The Desk's files for one build: where they go (`assets`) and their bytes by site-relative path."""
+
+    assets: DeskAssets
+    files: dict[str, bytes]
+
+
+# The assets of the page being rendered, for desk_html (which is handed only the page's URL); set by
+# `rendering()` around one call, never left behind between builds.
+_rendering: ContextVar[DeskAssets | None] = ContextVar("desk_assets", default=None)
 
 
 def _hashed(name: str, content: bytes) -> str:
@@ -75,20 +97,15 @@ def _hashed(name: str, content: bytes) -> str:
     return f"{ASSET_DIR}/{stem}.{hashlib.sha256(content).hexdigest()[:HASH_LENGTH]}.{suffix}"
 
 
-def _error(message: str) -> Exception:
-    from .hooks import BuildError
-
-    return BuildError(message)
-
-
 def pyodide_version() -> str:
     """The pinned Pyodide version: package.json's devDependencies.pyodide, written nowhere else."""
     try:
         version = json.loads(PACKAGE_JSON.read_text(encoding="utf-8"))["devDependencies"]["pyodide"]
     except (OSError, ValueError, KeyError) as error:
-        raise _error(f"cannot read the Pyodide pin from {PACKAGE_JSON.name} devDependencies.pyodide: {error}") from None
+        raise BuildError(f"cannot read the Pyodide pin from {PACKAGE_JSON.name} devDependencies.pyodide: "
+                         f"{error}") from None
     if not isinstance(version, str) or not version.replace(".", "").isdigit():
-        raise _error(f"package.json pins pyodide to {version!r}; pin an exact version (digits and dots only)")
+        raise BuildError(f"package.json pins pyodide to {version!r}; pin an exact version (digits and dots only)")
     return version
 
 
@@ -96,9 +113,9 @@ def _installed_pyodide(version: str) -> None:
     try:
         installed = json.loads((PYODIDE_DIR / "package.json").read_text(encoding="utf-8"))["version"]
     except (OSError, ValueError, KeyError):
-        raise _error("node_modules/pyodide is missing: run `npm ci` (or `make setup`)") from None
+        raise BuildError("node_modules/pyodide is missing: run `npm ci` (or `make setup`)") from None
     if installed != version:
-        raise _error(f"node_modules/pyodide is {installed} but package.json pins {version}: run `npm ci`")
+        raise BuildError(f"node_modules/pyodide is {installed} but package.json pins {version}: run `npm ci`")
 
 
 # --- The engine archive -------------------------------------------------------------------------
@@ -140,7 +157,7 @@ def lock_contents(version: str) -> bytes:
     try:
         info = json.loads((PYODIDE_DIR / "pyodide-lock.json").read_text(encoding="utf-8"))["info"]
     except (OSError, ValueError, KeyError) as error:
-        raise _error(f"cannot read node_modules/pyodide/pyodide-lock.json: {error}") from None
+        raise BuildError(f"cannot read node_modules/pyodide/pyodide-lock.json: {error}") from None
     return json.dumps({"info": info, "packages": {}}, sort_keys=True, separators=(",", ":")).encode()
 
 
@@ -206,14 +223,15 @@ def _tool(name: str) -> Path:
 def _node(script: str, *args: str, what: str) -> str:
     node = shutil.which("node")
     if node is None:
-        raise _error("node is not installed; the Desk's stdlib is made by Pyodide under Node (apt-get install nodejs)")
+        raise BuildError("node is not installed; the Desk's stdlib is made by Pyodide under Node "
+                         "(apt-get install nodejs)")
     try:
         result = subprocess.run([node, str(_tool(script)), *args], cwd=ROOT, capture_output=True, text=True,
                                 timeout=NODE_TIMEOUT, check=False)
     except subprocess.TimeoutExpired:
-        raise _error(f"{what} took longer than {NODE_TIMEOUT} s under Node") from None
+        raise BuildError(f"{what} took longer than {NODE_TIMEOUT} s under Node") from None
     if result.returncode != 0:
-        raise _error(f"{what} failed (exit {result.returncode}):\n{result.stderr.strip()[-3000:]}")
+        raise BuildError(f"{what} failed (exit {result.returncode}):\n{result.stderr.strip()[-3000:]}")
     return result.stdout.strip().splitlines()[-1]
 
 
@@ -265,6 +283,8 @@ def pyodide_builds(sources: bytes, version: str, lock: bytes) -> tuple[bytes, by
     cached = CACHE_DIR / _stdlib_key(sources, version, calls)
     if (cached / "stdlib.zip").is_file() and (cached / "engine.zip").is_file():
         return (cached / "stdlib.zip").read_bytes(), (cached / "engine.zip").read_bytes()
+    log.info("Decision Desk: trimming the stdlib with Pyodide under Node and checking it against CPython "
+             "(once per engine change; about a minute)")
     with tempfile.TemporaryDirectory(prefix="desk-trim-") as tmp:
         work = Path(tmp)
         (work / "sources.zip").write_bytes(sources)
@@ -275,10 +295,10 @@ def pyodide_builds(sources: bytes, version: str, lock: bytes) -> tuple[bytes, by
         engine = _with_pyc(sources, pyc.read_bytes())
         report = verify_in_pyodide(engine, out, lock, calls)
         if report.get("pyodideVersion") != version:
-            raise _error(f"Pyodide under Node reports {report.get('pyodideVersion')}, package.json pins {version}")
+            raise BuildError(f"Pyodide under Node reports {report.get('pyodideVersion')}, package.json pins {version}")
         for call, got, want in zip(calls, report["replies"], _cpython_replies(calls), strict=True):
             if got != want:
-                raise _error(f"with the trimmed stdlib, Pyodide answers {json.dumps(call)[:200]} differently from "
+                raise BuildError(f"with the trimmed stdlib, Pyodide answers {json.dumps(call)[:200]} differently from "
                              f"CPython:\n  Pyodide: {json.dumps(got)[:400]}\n  CPython: {json.dumps(want)[:400]}")
         stdlib = out.read_bytes()
     partial = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
@@ -308,14 +328,14 @@ def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError:
-        raise _error(f"the Decision Desk needs {path.relative_to(ROOT)}, which is missing") from None
+        raise BuildError(f"the Decision Desk needs {path.relative_to(ROOT)}, which is missing") from None
 
 
 def worker_source() -> bytes:
     """widget/worker.mjs with the Subresource Integrity of the pinned pyodide.mjs filled in."""
     source = _read(WIDGET_DIR / "worker.mjs")
     if WORKER_INTEGRITY_SLOT not in source:
-        raise _error(f"widget/worker.mjs lost its {WORKER_INTEGRITY_SLOT.decode()} placeholder")
+        raise BuildError(f"widget/worker.mjs lost its {WORKER_INTEGRITY_SLOT.decode()} placeholder")
     return source.replace(WORKER_INTEGRITY_SLOT, entry_integrity().encode())
 
 
@@ -325,17 +345,17 @@ def entry_integrity() -> str:
     return "sha384-" + base64.b64encode(digest).decode()
 
 
-def on_config(config, mode: str) -> None:
-    """Compute every Desk asset (and its content-hashed name) for this build."""
+def prepare(options: BuildOptions) -> DeskBuild:
+    """Compute every Desk asset (and its content-hashed name) for a build with these options."""
     from . import desk_data
-    from .hooks import PYODIDE_MODES
 
-    if mode not in PYODIDE_MODES:
-        raise _error(f"unknown Pyodide mode {mode!r}; valid modes: {', '.join(PYODIDE_MODES)}")
     version = pyodide_version()
     _installed_pyodide(version)
     lock = lock_contents(version)
-    stdlib, engine = pyodide_builds(engine_archive(), version, lock)
+    if options.dev:
+        stdlib, engine = _read(PYODIDE_DIR / FULL_STDLIB), engine_archive()
+    else:
+        stdlib, engine = pyodide_builds(engine_archive(), version, lock)
     files = {
         "glue": ("desk.mjs", _read(WIDGET_DIR / "desk.mjs")),
         "css": ("desk.css", _read(WIDGET_DIR / "desk.css")),
@@ -346,17 +366,38 @@ def on_config(config, mode: str) -> None:
         "lock": ("lock.json", lock),
     }
     paths = {key: _hashed(name, content) for key, (name, content) in files.items()}
-    index_url = CDN_INDEX_URL.format(version=version) if mode == "cdn" else SELF_HOST_DIR.format(version=version) + "/"
-    _state.clear()
-    _state["assets"] = DeskAssets(**paths, index_url=index_url, pyodide_version=version, mode=mode)
-    _state["files"] = {paths[key]: content for key, (_, content) in files.items()}
+    cdn = options.pyodide == "cdn"
+    index_url = CDN_INDEX_URL.format(version=version) if cdn else SELF_HOST_DIR.format(version=version) + "/"
+    assets = DeskAssets(**paths, index_url=index_url, pyodide_version=version, mode=options.pyodide)
+    log.info(f"Decision Desk: Pyodide {version} from {index_url}"
+             + (" (dev build: Pyodide's full stdlib, not the trimmed one)" if options.dev else ""))
+    return DeskBuild(assets, {paths[key]: content for key, (_, content) in files.items()})
+
+
+def desk_of(config) -> DeskBuild:
+    """The DeskBuild the on_config hook stored in this build's MkDocs config."""
+    found = config["extra"].get(CONFIG_KEY)
+    if not isinstance(found, DeskBuild):
+        raise BuildError("the Desk's assets are not prepared yet: the on_config hook did not run")
+    return found
+
+
+@contextmanager
+def rendering(assets: DeskAssets) -> Iterator[None]:
+    """Make `assets()` answer with these assets for the duration of the block."""
+    token = _rendering.set(assets)
+    try:
+        yield
+    finally:
+        _rendering.reset(token)
 
 
 def assets() -> DeskAssets:
-    """The Desk's asset paths for this build (after on_config)."""
-    if "assets" not in _state:
-        raise _error("buildlib.desk.assets() was called before on_config")
-    return _state["assets"]
+    """The Desk's asset paths for the page being rendered (inside `rendering()`)."""
+    current = _rendering.get()
+    if current is None:
+        raise BuildError("buildlib.desk.assets() was called outside desk.rendering()")
+    return current
 
 
 def core_manifest(version: str) -> dict:
@@ -372,17 +413,16 @@ def core_manifest(version: str) -> dict:
     }
 
 
-def write_assets(config) -> None:
-    """Write the Desk's assets into the built site (and, in self-host mode, the Pyodide core)."""
-    desk = assets()
-    site = Path(config["site_dir"])
-    for relative, content in _state["files"].items():
+def write(build: DeskBuild, site_dir: Path) -> None:
+    """Write the Desk's files into the built site (and, in self-host mode, the Pyodide core)."""
+    site = Path(site_dir)
+    for relative, content in build.files.items():
         target = site / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
-    if desk.mode != "self-host":
+    if build.assets.mode != "self-host":
         return
-    manifest = core_manifest(desk.pyodide_version)
+    manifest = core_manifest(build.assets.pyodide_version)
     for relative in manifest["files"]:
         target = site / relative
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -53,7 +53,7 @@ def on_page_content(html: str, page, config) -> str:
     if PLACEHOLDER not in html:
         return html
     if html.count(PLACEHOLDER) > 1:
-        from .hooks import BuildError
+        from .options import BuildError
 
         raise BuildError(f"{page.file.src_uri}: decision_desk() is used more than once; the Desk has fixed ids")
     return html.replace(PLACEHOLDER, render(page.url))

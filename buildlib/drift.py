@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .hooks import BuildError
+from .options import BuildError
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCK_NAME = "rules.lock"
@@ -356,5 +356,5 @@ def run_command(args) -> int:
     if args.command == "snapshot":
         return snapshot()
     if args.command == "confirm-rules":
-        return confirm(ROOT / "docs", ROOT / LOCK_NAME, assume_yes=bool(getattr(args, "yes", False)))
+        return confirm(ROOT / "docs", ROOT / LOCK_NAME, assume_yes=args.yes)
     raise BuildError(f"unknown command {args.command!r}; valid: snapshot, confirm-rules")

@@ -1,94 +1,52 @@
-"""MkDocs hook implementations and the build commands; build.py is the only caller.
+"""MkDocs hook implementations; build.py re-exports them, and mkdocs.yml lists build.py under `hooks:`.
 
 Each concern lives in its own module; this file only wires them to MkDocs' events:
 pages (Jinja from the engine), desk (Decision Desk assets), desk_html (the Desk's markup),
-csp (Content-Security-Policy), drift (prose-rule drift and snapshots), compress (.gz/.br copies).
+csp (Content-Security-Policy), drift (prose-rule drift and snapshots), compress (.gz/.br copies),
+headers (the response headers a web server sends: site/_headers).
+Every hook reads this build's options from the config it is given (options.options_of).
 """
 
 from __future__ import annotations
 
-import argparse
-import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYODIDE_MODE_ENV = "POLICY_SITE_PYODIDE"
-PYODIDE_MODES = ("cdn", "self-host")
-COMMANDS = ("build", "serve", "snapshot", "confirm-rules")
-
-
-class BuildError(Exception):
-    """The build cannot go on; the message says what to do."""
-
-
-def pyodide_mode() -> str:
-    """The Pyodide mode this build uses, from build.py's --pyodide."""
-    mode = os.environ.get(PYODIDE_MODE_ENV, "cdn")
-    if mode not in PYODIDE_MODES:
-        raise BuildError(f"unknown Pyodide mode {mode!r}; valid modes: {', '.join(PYODIDE_MODES)}")
-    return mode
+from . import compress, csp, desk, desk_html, drift, headers, pages
+from .options import options_of
 
 
 def on_config(config):
-    from . import desk, drift
-
-    pyodide_mode()
     drift.check(config)
-    desk.on_config(config, pyodide_mode())
+    config["extra"][desk.CONFIG_KEY] = desk.prepare(options_of(config))
     return config
 
 
 def on_page_markdown(markdown, page, config, files):
-    from . import pages
-
     return pages.render_markdown(markdown, page, config)
 
 
 def on_page_content(html, page, config, files):
-    from . import desk_html
+    with desk.rendering(desk.desk_of(config).assets):
+        return desk_html.on_page_content(html, page, config)
 
-    return desk_html.on_page_content(html, page, config)
+
+def _with_policy(output: str, config) -> str:
+    assets = desk.desk_of(config).assets
+    return csp.apply(output, cdn_url=csp.cdn_source(assets.index_url, assets.mode), serving=options_of(config).dev)
 
 
 def on_post_page(output, page, config):
-    from . import csp
-
-    return csp.apply(output, page, config)
+    return _with_policy(output, config)
 
 
 def on_post_template(output_content, template_name, config):
-    from . import csp
-
-    return csp.apply_template(output_content, template_name, config)
+    """Static theme pages such as 404.html get the same policy; sitemap.xml and the like pass."""
+    return _with_policy(output_content, config) if template_name.endswith(".html") else output_content
 
 
 def on_post_build(config):
-    from . import compress, desk
-
-    desk.write_assets(config)
-    compress.precompress(Path(config["site_dir"]))
-
-
-def _load_config(args: argparse.Namespace, **overrides):
-    from mkdocs.config import load_config
-
-    return load_config(str(ROOT / "mkdocs.yml"), site_dir=args.site_dir, **overrides)
-
-
-def run_command(args: argparse.Namespace) -> int:
-    """Run a build.py command; return the exit code."""
-    if args.command == "build":
-        from mkdocs.commands.build import build
-
-        build(_load_config(args, strict=True))
-        return 0
-    if args.command == "serve":
-        from mkdocs.commands.serve import serve
-
-        serve(str(ROOT / "mkdocs.yml"), dev_addr=args.dev_addr, strict=True, livereload=True)
-        return 0
-    if args.command in ("snapshot", "confirm-rules"):
-        from . import drift
-
-        return drift.run_command(args)
-    raise BuildError(f"unknown command {args.command!r}")
+    site = Path(config["site_dir"])
+    desk.write(desk.desk_of(config), site)
+    if not options_of(config).dev:
+        headers.write_netlify(site)
+        compress.precompress(site)

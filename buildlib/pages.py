@@ -10,6 +10,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 import policy_engine as engine
 
 from . import context
+from .options import BuildError
 
 TEMPLATES = context.ROOT / "buildlib" / "templates"
 REQUIRED_META = ("description", "reviewed")
@@ -47,8 +48,6 @@ def _iso(value: object, page, key: str) -> str:
     try:
         return dt.date.fromisoformat(str(value)).isoformat()
     except ValueError:
-        from .hooks import BuildError
-
         raise BuildError(f"{page.file.src_uri}: front matter {key!r} must be a date like 2026-11-26, "
                          f"not {value!r}") from None
 
@@ -61,8 +60,6 @@ def human_date(iso: str) -> str:
 
 def apply_meta(page) -> None:
     """Check a page's front matter and fill in its dates; `effective` defaults to the policy version."""
-    from .hooks import BuildError
-
     missing = [key for key in REQUIRED_META if not page.meta.get(key)]
     if missing:
         raise BuildError(f"{page.file.src_uri}: front matter needs {', '.join(missing)} "

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from buildlib.static_server import StaticServer
+from buildlib.nginx import NginxServer
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -45,8 +45,8 @@ def site_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def site_url(site_dir) -> str:
-    """The built site served on 127.0.0.1; the URL ends with a slash."""
-    with StaticServer(site_dir) as server:
+    """The built site served on 127.0.0.1 by nginx, configured as deploy/nginx.conf; the URL ends with a slash."""
+    with NginxServer(site_dir) as server:
         yield server.url
 
 

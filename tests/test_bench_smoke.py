@@ -1,7 +1,7 @@
 """The benchmark runs end to end with a tiny N, so it cannot rot. It prints numbers; no timing is asserted.
 
-Also here: the pre-compressed copies (buildlib/compress.py) that the bench's server, like a real
-static host, sends to browsers.
+Also here: the pre-compressed copies (buildlib/compress.py) that nginx sends to browsers that accept them
+(tests/test_deploy_headers.py checks that in Chromium).
 """
 
 from __future__ import annotations
@@ -11,14 +11,12 @@ import os
 import re
 import subprocess
 import sys
-import urllib.request
 from pathlib import Path
 
 import brotli
 import pytest
 
 from buildlib.compress import precompress
-from buildlib.static_server import StaticServer
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -132,15 +130,3 @@ def test_a_stale_copy_is_replaced_when_the_file_changes(tmp_path):
     precompress(site)
     assert gzip.decompress((site / "index.html.gz").read_bytes()) == (site / "index.html").read_bytes()
     assert brotli.decompress((site / "index.html.br").read_bytes()) == (site / "index.html").read_bytes()
-
-
-def test_the_static_server_sends_the_brotli_copy_to_a_browser_that_accepts_it(tmp_path):
-    site = _site(tmp_path / "site")
-    precompress(site)
-    with StaticServer(site, compress=True) as server:
-        request = urllib.request.Request(server.url + "assets/app.mjs", headers={"Accept-Encoding": "gzip, br"})
-        with urllib.request.urlopen(request) as response:
-            assert response.headers["Content-Encoding"] == "br"
-            assert response.headers["Content-Type"].startswith("text/javascript")
-            body = response.read()
-    assert brotli.decompress(body) == (site / "assets" / "app.mjs").read_bytes()

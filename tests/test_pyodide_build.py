@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from buildlib import desk
+from buildlib.options import BuildOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 HASHED = re.compile(r"^assets/desk/(?P<stem>[a-z]+)\.(?P<hash>[0-9a-f]{10})\.(?P<ext>mjs|css|zip|json)$")
@@ -47,14 +48,13 @@ def test_the_pyodide_version_is_written_once_in_the_desk_sources():
 
 def test_cdn_mode_points_at_the_pinned_cdn_path_and_serves_engine_and_stdlib_itself(site_dir):
     # site_dir first: its build has filled .cache/desk, so this reuses the verified stdlib
-    desk.on_config({}, "cdn")
-    assets = desk.assets()
+    assets = desk.prepare(BuildOptions(pyodide="cdn")).assets
     assert assets.index_url == f"https://cdn.jsdelivr.net/pyodide/v{desk.pyodide_version()}/full/"
     assert assets.mode == "cdn"
     for path in (assets.glue, assets.css, assets.worker, assets.engine, assets.stdlib, assets.lock):
         assert HASHED.match(path), path
-    desk.on_config({}, "self-host")
-    assert desk.assets().index_url == f"assets/pyodide/v{desk.pyodide_version()}/"
+    self_host = desk.prepare(BuildOptions(pyodide="self-host")).assets
+    assert self_host.index_url == f"assets/pyodide/v{desk.pyodide_version()}/"
 
 
 def test_every_desk_asset_is_named_by_its_content_hash(site_dir):

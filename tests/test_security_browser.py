@@ -14,7 +14,8 @@ import pytest
 from playwright.sync_api import expect
 
 from buildlib import csp
-from buildlib.static_server import MIME, StaticServer
+from buildlib.headers import content_type
+from buildlib.nginx import NginxServer
 
 pytestmark = pytest.mark.browser
 
@@ -297,7 +298,7 @@ def cdn_site(tmp_path_factory):
     from conftest import build_site
 
     site = build_site(tmp_path_factory.mktemp("cdn-site") / "site", mode="cdn")
-    with StaticServer(site) as server:
+    with NginxServer(site) as server:
         yield site, server.url
 
 
@@ -329,7 +330,7 @@ def serve_cdn_from_npm_package(route, tamper: str | None = None) -> None:
     if not name or not path.is_file():
         route.fulfill(status=404, headers=headers, body="not found")
         return
-    headers["content-type"] = MIME.get(path.suffix, "application/octet-stream")
+    headers["content-type"] = content_type(name)
     body = path.read_bytes() + (HARMLESS_TAMPERING[path.suffix] if name == tamper else b"")
     route.fulfill(status=200, headers=headers, body=body)
 

@@ -25,7 +25,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 import policy_engine as engine
 from buildlib import desk
-from buildlib.static_server import StaticServer
+from buildlib.nginx import NginxServer
 from policy_engine import bridge, snapshots
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -135,7 +135,7 @@ def changed(tmp_path_factory) -> dict:
               "print(json.dumps({v: link_answer(v, sys.argv[1]) for v in sys.argv[2:]}))")
     answers = _run(project, "-c", script, "processing", OLD, NEW, "2020-01-01")
     assert answers.returncode == 0, answers.stderr
-    with StaticServer(project.parent / "site") as server:
+    with NginxServer(project.parent / "site") as server:
         yield {"url": server.url, "site": project.parent / "site", "answers": json.loads(answers.stdout)}
 
 

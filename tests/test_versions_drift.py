@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from buildlib import drift
-from buildlib.hooks import BuildError
+from buildlib.options import BuildError
 from policy_engine.rules import RULES
 
 ROOT = Path(__file__).resolve().parent.parent
