@@ -77,11 +77,10 @@ def relative(target: str, page_url: str) -> str:
 
 
 def _assets():
-    """desk.assets(): the hashed URLs of the glue, CSS, worker and engine (None before desk-engine wires it)."""
+    """The hashed URLs of the Desk's glue, CSS, answers, worker and engine for the page being rendered."""
     from . import desk
 
-    assets = getattr(desk, "assets", None)
-    return assets() if assets else None
+    return desk.assets()
 
 
 def page_config(page_url: str) -> dict:
