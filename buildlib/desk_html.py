@@ -56,6 +56,8 @@ def on_page_content(html: str, page, config) -> str:
         from .options import BuildError
 
         raise BuildError(f"{page.file.src_uri}: decision_desk() is used more than once; the Desk has fixed ids")
+    if getattr(page, "present_anchor_ids", None) is not None:
+        page.present_anchor_ids.add("decision-desk")  # MkDocs' anchor check ran before the Desk was inserted
     return html.replace(PLACEHOLDER, render(page.url))
 
 

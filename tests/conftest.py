@@ -37,9 +37,17 @@ def build_site(target: Path, mode: str = "self-host") -> Path:
     return target
 
 
+def pytest_addoption(parser) -> None:
+    parser.addoption("--built-site", default=None,
+                     help="use this already built self-host site instead of building one (while working on tests)")
+
+
 @pytest.fixture(scope="session")
-def site_dir(tmp_path_factory) -> Path:
+def site_dir(tmp_path_factory, request) -> Path:
     """The site built once per session in self-host mode, so browser tests run offline."""
+    built = request.config.getoption("--built-site")
+    if built:
+        return Path(built)
     return build_site(tmp_path_factory.mktemp("site") / "site")
 
 

@@ -1,32 +1,35 @@
-"""The Decision Desk in real headless Chromium, against the built site (self-hosted Pyodide) on loopback.
-
-Parity with CPython for every case lives in tests/test_desk_parity.py; this file covers what a visitor does.
+"""The Decision Desk in real headless Chromium, against the built site (self-hosted Pyodide) on loopback:
+what a visitor does and sees. Parity for every case is tests/test_desk_parity.py; old links are
+tests/test_versions_desk.py; the words a customer reads are tests/test_customer_words.py.
 """
 
 from __future__ import annotations
 
-import time
+import re
 from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 import policy_engine as engine
-from buildlib import desk_html
+from policy_engine.snapshots import NOTICES
 
 pytestmark = pytest.mark.browser
 
 DESK = "cancellation/"
 RESULT = "#decision-result"
+LIVE_TIMEOUT = 120_000  # ms; Pyodide boots in seconds on an idle machine, far slower on a loaded one
 SETUP_MESSAGE = "Decision Desk: set up"
-LIVE_TIMEOUT = 60_000  # ms; Pyodide boots in ~1-2 s on an idle machine, far slower on a loaded one
-PYODIDE_FILES = "**/assets/pyodide/**"
 WORKER_FILE = "**/assets/desk/worker.*.mjs"
 SCHEMES = {"light": "default", "dark": "slate"}
+PHONE = {"viewport": {"width": 360, "height": 800}, "is_mobile": True, "has_touch": True}
+VERSION = engine.POLICY_VERSION
+UNRECOGNISED = NOTICES["unrecognised"]
 
 
 class Watch:
-    """Console errors, page errors, dialogs and requests of one page."""
+    """Console messages and errors, page errors, dialogs and requests of one page."""
 
     def __init__(self, page):
         self.errors, self.dialogs, self.requests, self.messages = [], [], [], []
@@ -48,74 +51,201 @@ class Watch:
         return self.messages.count(SETUP_MESSAGE)
 
 
-def open_desk(page, site_url, query: str = "", hash_: str = ""):
-    page.goto(f"{site_url}{DESK}{query}{hash_}", wait_until="domcontentloaded")
+def open_desk(page, site_url, query: str = "", hash_: str = "") -> None:
+    page.goto(f"{site_url}{DESK}{query}{hash_}")
     page.wait_for_selector('#decision-desk[data-desk-setup="1"]', state="attached")
 
 
-def wait_live(page, key: str | None = None):
-    selector = f'{RESULT}[data-engine="pyodide"]' + (f'[data-case="{key}"]' if key is not None else "")
-    page.wait_for_selector(selector, timeout=LIVE_TIMEOUT)
+def choose(page, value: str) -> None:
+    """Click a status's or circumstance's box, as a visitor does (the label covers the box)."""
+    kind = "s" if value in {s.value for s in engine.Status} else "f"
+    page.locator(f"label[for=dd-{kind}-{value}]").click()
 
 
-def key_of(status: str, facts: list[str]) -> str:
-    return engine.case_key(status, facts)
+def shown(page, status: str, facts: tuple[str, ...] = ()) -> None:
+    """Wait until the Desk shows the answer for this choice."""
+    expect(page.locator(RESULT)).to_have_attribute("data-status", status)
+    expect(page.locator(RESULT)).to_have_attribute("data-facts", " ".join(facts))
 
 
-def result_attr(page, name: str) -> str:
-    return page.locator(RESULT).get_attribute(f"data-{name}")
+def wait_live(page) -> None:
+    page.wait_for_selector('#decision-desk[data-engine-state="ready"]', state="attached", timeout=LIVE_TIMEOUT)
+    page.wait_for_selector(f'{RESULT}[data-engine="pyodide"]', state="attached", timeout=LIVE_TIMEOUT)
 
 
-def block_engine(context):
-    """Make the live engine unreachable: every Pyodide file and the worker fail to load."""
-    context.route(PYODIDE_FILES, lambda route: route.abort())
-    context.route(WORKER_FILE, lambda route: route.abort())
+def query_of(page) -> dict:
+    return parse_qs(urlsplit(page.url).query)
 
 
-# --- First answer, deep links, copy link -------------------------------------------------------
-
-def test_choosing_a_status_shows_the_answer_at_once_before_the_engine_loads(context, site_url):
-    block_engine(context)
-    page = context.new_page()
-    open_desk(page, site_url)
-    # The click and the answer happen in the same task: no waiting for Pyodide or the network.
-    seen = page.evaluate("""() => {
-        document.querySelector('#dd-s-processing').click();
-        document.querySelector('#dd-f-duplicate_order').click();
-        const r = document.querySelector('#decision-result');
-        return [r.dataset.case, r.dataset.outlook, r.dataset.engine, r.textContent];
-    }""")
-    expected = engine.decide("processing", ["duplicate_order"])
-    assert seen[:3] == [key_of("processing", ["duplicate_order"]), expected.cancellation.value, "prerendered"]
-    assert expected.cancellation.label in seen[3] and expected.next_step in seen[3]
+def phone(browser, **options):
+    return browser.new_context(**PHONE, **options)
 
 
-def test_a_deep_link_restores_the_form_and_the_live_answer(page, site_url):
+# --- The verdict is where the visitor looks ----------------------------------------------------------------
+
+# Resolves once #decision-verdict has been inside the viewport, below the fixed header, with the page not
+# scrolling, for 10 frames in a row; rejects with where it was after `limitMs`.
+VERDICT_SETTLES_IN_VIEW = """(limitMs) => new Promise((resolve, reject) => {
+  const started = performance.now();
+  let still = 0, lastY = null;
+  const where = () => {
+    const box = document.getElementById('decision-verdict').getBoundingClientRect();
+    const header = document.querySelector('.md-header').getBoundingClientRect().bottom;
+    return {top: box.top, bottom: box.bottom, height: box.height, header, viewport: innerHeight, y: scrollY};
+  };
+  const frame = () => {
+    const w = where();
+    const inside = w.height > 0 && w.top >= w.header - 0.5 && w.top >= 0 && w.bottom <= w.viewport + 0.5;
+    still = inside && w.y === lastY ? still + 1 : 0;
+    lastY = w.y;
+    if (still >= 10) return resolve(w);
+    if (performance.now() - started > limitMs) return reject(new Error('verdict not in view: ' + JSON.stringify(w)));
+    requestAnimationFrame(frame);
+  };
+  frame();
+})"""
+
+
+def verdict_in_view(page) -> dict:
+    return page.evaluate(VERDICT_SETTLES_IN_VIEW, 5000)
+
+
+@pytest.mark.parametrize("hash_", ["", "#decision-desk"])
+def test_an_answer_link_opens_with_the_verdict_in_view_on_a_phone(browser, site_url, hash_):
+    context = phone(browser)
+    try:
+        page = context.new_page()
+        open_desk(page, site_url, f"?status=processing&fact=wrong_link&v={VERSION}", hash_)
+        shown(page, "processing", ("wrong_link",))
+        box = verdict_in_view(page)
+        assert box["top"] >= 0 and box["bottom"] <= 800
+    finally:
+        context.close()
+
+
+def test_tapping_a_status_then_a_circumstance_brings_the_verdict_into_view_on_a_phone(browser, site_url):
+    context = phone(browser)
+    try:
+        page = context.new_page()
+        open_desk(page, site_url)
+        page.locator(".dd-st legend").scroll_into_view_if_needed()
+        page.locator("label[for=dd-s-processing]").tap()
+        shown(page, "processing")
+        verdict_in_view(page)
+        page.locator("label[for=dd-f-duplicate_order]").tap()
+        shown(page, "processing", ("duplicate_order",))
+        verdict_in_view(page)
+    finally:
+        context.close()
+
+
+# --- What is announced ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("status", "facts"), [
+    ("pending", ()), ("processing", ("wrong_link", "payment_related")), ("in_progress", ("target_changed",)),
+    ("completed", ()), ("canceled", ()),
+])
+def test_the_live_region_announces_the_headline_alone(page, site_url, status, facts):
+    query = "?" + "&".join([f"status={status}", *(f"fact={f}" for f in facts)])
+    open_desk(page, site_url, query)
+    shown(page, status, facts)
+    headline = engine.decide(status, facts).headline
+    live = page.locator('[data-dd="live"]')
+    expect(live).to_have_text(headline)
+    assert live.text_content() == headline and len(headline) <= 160
+
+
+def test_the_live_region_follows_a_changed_choice(page, site_url):
+    open_desk(page, site_url, "?status=pending")
+    shown(page, "pending")
+    choose(page, "completed")
+    expect(page.locator('[data-dd="live"]')).to_have_text(engine.decide("completed").headline)
+
+
+# --- The page stays short on a phone ---------------------------------------------------------------------
+
+@pytest.mark.xfail(strict=True, reason="the Cancellation page is ~7,900 px tall at 360 px, ~9,000 with an "
+                                       "answer (reported); remove this mark once it is shortened")
+@pytest.mark.parametrize("query", ["", f"?status=processing&fact=wrong_link&v={VERSION}"])
+def test_the_cancellation_page_is_at_most_6000_px_tall_on_a_phone(browser, site_url, query):
+    context = phone(browser)
+    try:
+        page = context.new_page()
+        open_desk(page, site_url, query)
+        if query:
+            shown(page, "processing", ("wrong_link",))
+        height = page.evaluate("() => document.documentElement.scrollHeight")
+        assert height <= 6000
+    finally:
+        context.close()
+
+
+# --- Text from the URL never reaches the page ----------------------------------------------------------------
+
+HOSTILE = [
+    ("status=" + quote("Your refund of $250 is APPROVED"), ["APPROVED", "$250", "Your refund of"]),
+    ("status=" + quote("<script>window.__pwned=1</script>"), ["<script", "__pwned"]),
+    ("status=pending&v=" + quote("<script>alert(1)</script>"), ["<script", "alert("]),
+    ("status=processing&fact=" + quote('"><img src=x onerror="window.__pwned=1">'), ["onerror", "<img"]),
+    ("status=canceled&fact=" + quote("Refund approved in full"), ["Refund approved in full"]),
+    ("status=pending&v=constructor", ["constructor"]),
+    ("status=pending&v=__proto__", ["__proto__"]),
+    ("status=completed&status=" + quote("APPROVED <b>now</b>"), ["APPROVED", "<b>"]),
+    ("Status=" + quote("REFUND GRANTED"), ["REFUND GRANTED"]),
+]
+
+
+@pytest.mark.parametrize(("query", "words"), HOSTILE, ids=[q[:40] for q, _ in HOSTILE])
+def test_text_from_the_url_never_appears_and_one_fixed_sentence_says_it_was_ignored(page, site_url, query, words):
     watch = Watch(page)
-    open_desk(page, site_url, "?status=processing&fact=wrong_link&fact=duplicate_order")
-    assert page.locator("#dd-s-processing").is_checked()
-    assert page.locator("#dd-f-wrong_link").is_checked() and page.locator("#dd-f-duplicate_order").is_checked()
-    assert not page.locator("#dd-f-payment_related").is_checked()
-    key = key_of("processing", ["wrong_link", "duplicate_order"])
-    assert result_attr(page, "case") == key  # the prerendered answer, before Pyodide
-    wait_live(page, key)
-    expected = engine.decide("processing", ["wrong_link", "duplicate_order"])
-    assert result_attr(page, "outlook") == expected.cancellation.value
-    assert "Live answer from the policy engine" in page.locator(RESULT).inner_text()
-    query = parse_qs(urlsplit(page.url).query)
-    assert query == {"status": ["processing"], "fact": ["wrong_link", "duplicate_order"],
-                     "v": [engine.POLICY_VERSION]}
+    open_desk(page, site_url, "?" + query)
+    notices = page.locator('[data-dd="notices"]')
+    expect(notices).to_have_text(UNRECOGNISED)
+    text = page.evaluate("() => document.body.innerText")
+    assert [word for word in words if word in text] == []
+    assert text.count(UNRECOGNISED) == 1
+    state = page.evaluate("""() => ({
+        deskInjected: document.getElementById('decision-desk')
+            .querySelectorAll('img, iframe, svg, object, embed, script:not([type="module"]), b').length,
+        notices: [...document.querySelectorAll('[data-dd="notices"] *')].map((el) => el.tagName),
+        pwned: window.__pwned !== undefined,
+    })""")
+    assert state["deskInjected"] == 0 and state["notices"] == ["P"] and not state["pwned"]
+    assert [word for word in words if word in urlsplit(page.url).query] == []  # dropped from the address too
     assert watch.errors == [] and watch.dialogs == []
 
 
-def test_the_url_follows_the_form(page, site_url):
-    open_desk(page, site_url)
-    page.get_by_label("Pending", exact=True).check()
-    page.get_by_label(engine.Fact.PAYMENT_RELATED.label).check()
-    query = parse_qs(urlsplit(page.url).query)
-    assert query == {"status": ["pending"], "fact": ["payment_related"], "v": [engine.POLICY_VERSION]}
-    page.get_by_label(engine.Fact.PAYMENT_RELATED.label).uncheck()
-    assert parse_qs(urlsplit(page.url).query) == {"status": ["pending"], "v": [engine.POLICY_VERSION]}
+# --- Start again, print this answer, copy the link -------------------------------------------------------------
+
+def test_start_again_clears_the_choice_and_the_url(page, site_url):
+    open_desk(page, site_url, f"?status=processing&fact=wrong_link&v={VERSION}")
+    shown(page, "processing", ("wrong_link",))
+    page.get_by_role("button", name="Start again").click()
+    expect(page.locator(RESULT)).to_have_attribute("data-status", "")
+    assert page.locator("#decision-desk input:checked").count() == 0
+    assert query_of(page) == {}
+    expect(page.locator('[data-dd="live"]')).to_have_text("")
+    expect(page.get_by_role("button", name="Start again")).to_be_hidden()
+    assert page.evaluate("() => document.activeElement.name") == "status"
+
+
+def test_print_this_answer_prints_the_verdict_and_its_link_without_the_form(page, site_url):
+    open_desk(page, site_url, f"?status=completed&v={VERSION}")
+    shown(page, "completed")
+    page.evaluate("() => { window.print = () => { window.__printed = (window.__printed || 0) + 1; }; }")
+    page.get_by_role("button", name="Print this answer").click()
+    expect(page.locator("html")).to_have_class(re.compile(r"\bdd-print-answer\b"))
+    assert page.evaluate("() => window.__printed") == 1
+    page.emulate_media(media="print")
+    try:
+        expect(page.locator("form.dd-form")).to_be_hidden()
+        expect(page.locator("#decision-verdict")).to_be_visible()
+        link = page.locator('[data-dd="print-link"]')
+        expect(link).to_be_visible()
+        assert parse_qs(urlsplit(link.inner_text()).query) == {"status": ["completed"], "v": [VERSION]}
+        expect(page.locator("#order-status")).to_be_hidden()  # the rest of the page stays off the paper
+    finally:
+        page.emulate_media(media="screen")
 
 
 def test_copy_link_copies_a_link_that_reopens_the_same_answer(browser, site_url):
@@ -123,375 +253,268 @@ def test_copy_link_copies_a_link_that_reopens_the_same_answer(browser, site_url)
     try:
         page = context.new_page()
         open_desk(page, site_url)
-        copy = page.get_by_role("button", name="Copy link to this answer")
-        assert copy.is_disabled()  # nothing chosen yet
-        page.get_by_label("In progress", exact=True).check()
-        page.get_by_label(engine.Fact.TARGET_CHANGED.label).check()
-        copy.click()
-        page.wait_for_selector('[data-dd="link-msg"]:has-text("Link copied")')
+        choose(page, "in_progress")
+        choose(page, "target_changed")
+        shown(page, "in_progress", ("target_changed",))
+        assert query_of(page) == {"status": ["in_progress"], "fact": ["target_changed"], "v": [VERSION]}
+        page.get_by_role("button", name="Copy link to this answer").click()
+        expect(page.locator('[data-dd="link-msg"]')).to_contain_text("Link copied")
         link = page.evaluate("() => navigator.clipboard.readText()")
-        parts = urlsplit(link)
-        assert parts.fragment == "decision-desk"
-        assert parse_qs(parts.query) == {"status": ["in_progress"], "fact": ["target_changed"],
-                                         "v": [engine.POLICY_VERSION]}
+        assert urlsplit(link).fragment == "decision-desk"
+        assert parse_qs(urlsplit(link).query) == {"status": ["in_progress"], "fact": ["target_changed"],
+                                                  "v": [VERSION]}
         other = context.new_page()
         other.goto(link)
-        other.wait_for_selector(f'{RESULT}[data-case="{key_of("in_progress", ["target_changed"])}"]')
-        assert other.locator("#dd-s-in_progress").is_checked()
+        shown(other, "in_progress", ("target_changed",))
+        assert other.locator("#dd-s-in_progress").is_checked() and other.locator("#dd-f-target_changed").is_checked()
     finally:
         context.close()
 
 
-def test_an_unknown_policy_version_in_a_link_is_explained(page, site_url):
-    # Old links answered from an older snapshot: tests/test_versions_desk.py (it builds a changed policy).
-    open_desk(page, site_url, "?status=pending&v=2020-01-01")
-    notice = page.locator('[data-dd="notices"]')
-    expected = engine.decide("pending")
-    assert "This link names a policy version (2020-01-01) that we do not know" in notice.inner_text()
-    lead = notice.locator('[data-version-notice="lead"]').inner_text()
-    assert lead == engine.link_answer("2020-01-01", "pending")["notice"]  # the engine's sentence, filled alike
-    assert f"effective {engine.POLICY_VERSION}" in notice.inner_text()
-    assert expected.cancellation.label in notice.inner_text()
-    assert parse_qs(urlsplit(page.url).query)["v"] == ["2020-01-01"]  # kept until the visitor changes the form
-    page.get_by_label("Processing", exact=True).check()
-    assert parse_qs(urlsplit(page.url).query)["v"] == [engine.POLICY_VERSION]
-    assert notice.inner_text() == ""
+def test_the_desk_works_with_the_keyboard_alone(page, site_url):
+    open_desk(page, site_url)
+    page.locator("#dd-s-pending").focus()
+    page.keyboard.press("Space")
+    shown(page, "pending")
+    page.keyboard.press("ArrowRight")
+    shown(page, "processing")
+    assert page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle") != "none"
 
 
-# --- Hostile URLs ----------------------------------------------------------------------------------
+# --- The ticket drafter ------------------------------------------------------------------------------------
 
-PAYLOADS = [
-    "<script>window.__pwned=1</script>", '"><img src=x onerror="window.__pwned=1">', "<svg onload=alert(1)>",
-    "javascript:alert(1)", "JaVaScRiPt:window.__pwned=1", "data:text/html,<script>alert(1)</script>",
-    "'; alert(1); //", "${alert(1)}", "{{7*7}}", "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
-    "<iframe src=javascript:alert(1)>",
-    "A" * 20_000, "x" * 5000, "\u202eprocessing", "processing\u200b", "\ufeffpending", "ｐｒｏｃｅｓｓｉｎｇ",
-    "😀", "\x00", "\u0000pending", "PROCESSING", "Processing", " processing", "processing ", "in-progress",
-    "in progress", "pending\n", "WRONG_LINK", "Wrong_Link", " wrong_link", "wrong_link\t", "__proto__",
-    "constructor", "toString", "hasOwnProperty", "0", "-1", "", "null", "undefined", "[]", "{}",
-    "../../etc/passwd", "<!--", "\\", "&#60;script&#62;",
-]
+def open_drafter(page) -> None:
+    page.locator('[data-dd="ticket"] summary').click()
+    expect(page.locator('[data-dd="ticket-form"]')).to_be_visible()
 
 
-def hostile_queries() -> list[str]:
-    queries = []
-    for payload in PAYLOADS:
-        value = quote(payload, safe="")
-        queries += [f"status={value}", f"status=pending&fact={value}", f"status=canceled&v={value}",
-                    f"fact={value}&fact=wrong_link"]
-    for key in ("Status", "STATUS", " status", "status ", "FACT", "Fact", "V", "%20fact"):
-        queries += [f"{key}=processing"]
-    queries += [
-        "status=pending&status=completed", "status=pending&status=<script>", "fact=wrong_link&fact=wrong_link",
-        "status=processing&fact=duplicate_order&fact=duplicate_order", "v=2026-11-26&v=2020-01-01&status=pending",
-        "status=pending&" + "&".join(f"fact=f{i}" for i in range(60)), "fact=wrong_link",
-        "status=completed&v=1999-12-31", "status=<script>alert(1)</script>&fact=<img src=x>",
-        "status=%ED%A0%80", "status=%FF%FE", "status=pen%00ding", "status=%E2%80%AEgnidnep",
-    ]
-    return queries
+def leave(page, name: str, value: str) -> None:
+    field = page.locator(f"#dd-t-{name}")
+    field.fill(value)
+    field.blur()
 
 
-def test_hostile_url_parameters_are_ignored_with_a_visible_message(context, site_url):
-    queries = hostile_queries()
-    assert len(queries) >= 200
-    # This test is about the URL, not the engine: a browser without workers keeps Pyodide out of it (and,
-    # unlike request routing, keeps the HTTP cache, so 200 page loads stay quick).
-    context.add_init_script("Object.defineProperty(window, 'Worker', {value: undefined})")
-    page = context.new_page()
-    watch = Watch(page)
-    problems = []
-    for query in queries:
-        try:
-            open_desk(page, site_url, "?" + query)
-        except Exception as error:  # noqa: BLE001  report which query, then fail below
-            problems.append((query[:80], f"the Desk did not set up: {error}"[:200]))
-            continue
-        state = page.evaluate("""() => {
-            const desk = document.getElementById('decision-desk');
-            const notices = [...desk.querySelectorAll('[data-dd="notices"] > *')];
-            return {
-                injected: desk.querySelectorAll('script:not([type="module"]), img, iframe, svg, object, embed').length,
-                pwned: window.__pwned !== undefined,
-                notices: notices.length,
-                textOnly: notices.every(p => p.tagName === 'P' && p.children.length === 0),
-                visible: notices.length > 0 && notices[0].getBoundingClientRect().height > 0,
-                status: document.querySelector('#decision-result').dataset.status,
-            };
-        }""")
-        if state["injected"] or state["pwned"] or not state["notices"] or not state["textOnly"] or not state["visible"]:
-            problems.append((query[:80], state))
-        if state["status"] not in {"", *(s.value for s in engine.Status)}:
-            problems.append((query[:80], state))
-    assert problems == []
-    assert watch.dialogs == []
+def test_picking_a_status_does_not_check_the_drafter(page, site_url):
+    open_desk(page, site_url)
+    choose(page, "pending")
+    wait_live(page)
+    choose(page, "processing")
+    shown(page, "processing")
+    open_drafter(page)
+    page.locator("#dd-t-order_id").focus()  # the engine is ready: a check now would mark empty fields
+    choose(page, "wrong_link")
+    shown(page, "processing", ("wrong_link",))
+    assert page.locator('[data-dd="ticket"] [aria-invalid]').count() == 0
+    assert page.locator('[data-dd="ticket"] .dd-field-msg:visible').count() == 0
 
 
-# --- The live engine cannot load ---------------------------------------------------------------------
+def test_a_field_left_bad_or_emptied_is_marked_with_a_visible_message(page, site_url):
+    open_desk(page, site_url, "?status=processing")
+    wait_live(page)
+    open_drafter(page)
+    leave(page, "order_id", "abc")
+    expect(page.locator("#dd-t-order_id")).to_have_attribute("aria-invalid", "true")
+    message = page.locator('[data-field-msg="order_id"]')
+    expect(message).to_be_visible()
+    expect(message).to_contain_text("digits only")
+    leave(page, "service", "Views")
+    leave(page, "service", "")  # typed, then emptied and left
+    expect(page.locator("#dd-t-service")).to_have_attribute("aria-invalid", "true")
+    expect(page.locator('[data-field-msg="service"]')).to_be_visible()
+    assert page.locator("#dd-t-reason").get_attribute("aria-invalid") is None  # never touched: not marked
 
-@pytest.mark.parametrize("blocked", ["pyodide-folder", "wasm-only", "worker"])
-def test_when_pyodide_cannot_load_a_notice_appears_and_answers_keep_working(context, site_url, blocked):
-    pattern = {"pyodide-folder": PYODIDE_FILES, "wasm-only": "**/*.wasm", "worker": WORKER_FILE}[blocked]
-    context.route(pattern, lambda route: route.abort())
-    page = context.new_page()
-    started = time.monotonic()
+
+def test_check_and_copy_marks_every_bad_field(page, site_url):
+    open_desk(page, site_url, "?status=processing&fact=wrong_link&fact=payment_related")
+    wait_live(page)
+    open_drafter(page)
+    expect(page.get_by_label("Correct Telegram link")).to_be_visible()
+    page.get_by_role("button", name="Check and copy the ticket").click()
+    expect(page.locator('[data-dd="ticket-msg"]')).to_contain_text("need attention")
+    with pytest.raises(engine.TicketFieldError) as raised:
+        engine.draft_ticket(order_id="", telegram_link="", service="", reason="", status="processing",
+                            facts=["wrong_link", "payment_related"], correct_link="", transaction_reference="",
+                            amount="")
+    problems = raised.value.problems
+    assert len(problems) >= 5
+    for name in problems:
+        expect(page.locator(f"#dd-t-{name}")).to_have_attribute("aria-invalid", "true")
+        expect(page.locator(f'[data-field-msg="{name}"]')).to_be_visible()
+    assert page.evaluate("() => document.activeElement.getAttribute('aria-invalid')") == "true"
+    assert page.locator('[data-dd="draft"]').inner_text() == ""
+
+
+def test_the_correct_link_field_shows_only_with_a_wrong_link(page, site_url):
     open_desk(page, site_url, "?status=pending")
-    page.wait_for_selector('#decision-desk[data-engine-state="failed"], #decision-desk[data-engine-state="slow"]',
-                           state="attached", timeout=desk_html.LIVE_TIMEOUT_MS + 2_000)
-    assert time.monotonic() - started < desk_html.LIVE_TIMEOUT_MS / 1000 + 2
-    notice = page.locator('[data-dd="engine"]')
-    assert notice.is_visible()
-    assert "The answers here still work" in notice.inner_text()
-    page.get_by_label("Completed", exact=True).check()
-    assert result_attr(page, "case") == key_of("completed", [])
-    assert result_attr(page, "outlook") == engine.decide("completed").cancellation.value
-    assert result_attr(page, "engine") == "prerendered"
+    shown(page, "pending")
+    open_drafter(page)
+    correct = page.get_by_label("Correct Telegram link")
+    expect(correct).to_be_hidden()
+    choose(page, "wrong_link")
+    expect(correct).to_be_visible()
+    choose(page, "wrong_link")
+    expect(correct).to_be_hidden()
 
 
-# --- JavaScript off ------------------------------------------------------------------------------------
+def test_a_password_in_the_reason_links_to_no_password_required(page, site_url):
+    open_desk(page, site_url, "?status=processing")
+    wait_live(page)
+    open_drafter(page)
+    leave(page, "reason", "my password is hunter22, please cancel")
+    link = page.locator('[data-field-msg="reason"] a')
+    expect(link).to_be_visible()
+    assert link.get_attribute("href").endswith("no-password-required/")
+    expect(page.locator("#dd-t-reason")).to_have_attribute("aria-invalid", "true")
 
-def visible_static_text(page) -> str:
-    return " ".join(page.locator(f"{RESULT} .dd-static").inner_text().split())
+
+def test_a_good_ticket_names_the_status_the_circumstances_and_the_answer_link(browser, site_url):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    try:
+        page = context.new_page()
+        watch = Watch(page)
+        open_desk(page, site_url, "?status=processing&fact=wrong_link")
+        wait_live(page)
+        open_drafter(page)
+        values = {"order_id": "123456", "telegram_link": "https://t.me/mychannel",
+                  "correct_link": "https://t.me/myrealchannel", "service": "Telegram members",
+                  "reason": "I submitted the wrong channel link."}
+        for name, value in values.items():
+            leave(page, name, value)
+        page.get_by_role("button", name="Check and copy the ticket").click()
+        expect(page.locator('[data-dd="ticket-copied"]')).to_contain_text("copied")
+        draft = page.locator('[data-dd="draft"]').inner_text()
+        assert engine.Status.PROCESSING.label in draft and engine.Fact.WRONG_LINK.label in draft
+        links = re.findall(r"https?://\S+", draft)
+        answer = [link for link in links if urlsplit(link).path.endswith(f"/{DESK}")]
+        assert len(answer) == 1
+        assert parse_qs(urlsplit(answer[0]).query) == {"status": ["processing"], "fact": ["wrong_link"],
+                                                       "v": [VERSION]}
+        expected = engine.draft_ticket(status="processing", facts=["wrong_link"], answer_link=answer[0], **values)
+        assert draft.strip() == expected.text.strip()
+        assert page.evaluate("() => navigator.clipboard.readText()") == expected.text
+        assert page.locator('[data-dd="ticket"] [aria-invalid]').count() == 0
+        assert watch.errors == []
+        site = urlsplit(site_url).netloc
+        assert all(urlsplit(url).netloc == site for url in watch.requests if url.startswith("http"))
+        assert not [url for url in watch.requests if "123456" in url or "myrealchannel" in url]
+    finally:
+        context.close()
 
 
-def test_with_javascript_off_the_static_answers_follow_the_clicked_options(browser, site_url):
+def test_hostile_ticket_text_comes_out_as_plain_text(page, site_url):
+    watch = Watch(page)
+    open_desk(page, site_url, "?status=processing")
+    wait_live(page)
+    open_drafter(page)
+    hostile = '<img src=x onerror="window.__pwned=1"> <script>alert(1)</script> please cancel'
+    for name, value in {"order_id": "42", "telegram_link": "@mychannel", "service": "Members",
+                        "reason": hostile}.items():
+        leave(page, name, value)
+    expect(page.locator('[data-dd="draft"]')).to_contain_text(hostile)
+    assert page.locator('[data-dd="draft"] *').count() == 0
+    assert page.evaluate("() => window.__pwned") is None and watch.dialogs == []
+
+
+# --- JavaScript off ---------------------------------------------------------------------------------------
+
+def test_with_javascript_off_every_statuss_likely_answer_is_readable_and_the_desk_says_where(browser, site_url):
     context = browser.new_context(java_script_enabled=False)
     try:
         page = context.new_page()
         requests = []
         page.on("request", lambda request: requests.append(request.url))
         page.goto(site_url + DESK)
-        assert page.locator(".dd-none").is_visible()
-        cases = [("pending", []), ("processing", ["wrong_link"]), ("processing", ["wrong_link", "payment_related"]),
-                 ("in_progress", ["target_changed", "service_disallows"]), ("completed", ["service_unavailable"]),
-                 ("canceled", ["service_unavailable", "duplicate_order"]), ("partial", [])]
-        for status, facts in cases:
-            page.locator(f"#dd-s-{status}").check()
-            for fact in engine.Fact:
-                box = page.locator(f"#dd-f-{fact.value}")
-                box.set_checked(fact.value in facts)
-            text = visible_static_text(page)
-            assert not page.locator(".dd-none").is_visible()
-            try:
-                d = engine.decide(status, facts)
-            except engine.ContradictoryInputError as error:
-                assert str(error) in text
-                assert "Cancellation" not in text.split(str(error))[0]
-                continue
-            assert f"{d.cancellation.label}. {d.cancellation.summary}" in text
-            assert f"Case {d.refund.case}: {d.refund.label}." in text
-            assert d.next_step in text
-            shown = page.locator(f"{RESULT} .dd-static li[data-rule]:visible")
-            assert [shown.nth(i).get_attribute("data-rule") for i in range(shown.count())] == [r.id for r in d.reasons]
-        assert not any("/assets/pyodide/" in url or "/assets/desk/worker" in url for url in requests)
+        for status in engine.Status:
+            likely = page.locator(f"#order-status ~ .policy-likely[data-status={status.value}]")
+            expect(likely).to_be_visible()
+            answer = engine.decide(status)
+            expect(likely).to_have_text(f"Likely answer: {answer.cancellation.word}. {answer.headline}")
+        note = page.locator("#decision-desk .dd-noscript")
+        expect(note).to_be_visible()
+        note.get_by_role("link").click()
+        expect(page).to_have_url(re.compile(r"#order-status$"))
+        assert not [url for url in requests if "/assets/pyodide/" in url or "/assets/desk/worker" in url]
     finally:
         context.close()
 
 
-# --- Instant navigation --------------------------------------------------------------------------------
+# --- Instant navigation ------------------------------------------------------------------------------------
 
-def test_instant_navigation_away_and_back_sets_the_desk_up_once_per_visit(page, site_url):
+def serve_sitemap_as_if_at_site_url(route, site_url: str) -> None:
+    """Material's instant navigation follows only links its sitemap.xml lists (with their port); the sitemap
+    names mkdocs.yml's site_url, so answer with this server's address, as the real host would."""
+    response = route.fetch()
+    route.fulfill(response=response, body=re.sub(r"<loc>https?://[^/<]+/", f"<loc>{site_url}", response.text()))
+
+
+def test_instant_navigation_away_and_back_sets_the_desk_up_once_and_it_still_answers(page, site_url):
     watch = Watch(page)
-    page.goto(site_url)  # arrive on a page without the Desk: its module first loads through instant navigation
+    page.route("**/sitemap.xml", lambda route: serve_sitemap_as_if_at_site_url(route, site_url))
+    page.goto(site_url)  # a page without the Desk: its module first loads through instant navigation
     page.wait_for_load_state("load")
+    page.evaluate("() => { window.__sameDocument = true }")
     for visit in (1, 2, 3):
         if visit > 1:
-            page.get_by_label("Processing", exact=True).check()
-            page.locator(".md-nav__link", has_text="Order Process").first.click()
+            page.locator(".md-nav__link", has_text="Order Process").first.evaluate("a => a.click()")
             page.wait_for_url("**/order-process/**")
-            assert page.locator("#decision-desk").count() == 0
-        page.locator(".md-nav__link", has_text="Cancellation Policy").first.click()
+            expect(page.locator("#decision-desk")).to_have_count(0)
+        page.locator(".md-nav__link", has_text="Cancellation Policy").first.evaluate("a => a.click()")
         page.wait_for_url(f"**/{DESK}**")
         page.wait_for_selector('#decision-desk[data-desk-setup="1"]', state="attached")
-        page.get_by_label("Partial", exact=True).check()
-        assert page.locator(f"{RESULT} .dd-answer").count() == 1
-        assert result_attr(page, "case") == key_of("partial", [])
-        assert page.locator(".dd-static").count() == 0
+        status = ["partial", "completed", "pending"][visit - 1]
+        choose(page, status)
+        shown(page, status)
+        expect(page.locator(f"{RESULT} [data-slot=headline]")).to_have_text(engine.decide(status).headline)
         assert watch.setups() == visit
+    assert page.evaluate("() => window.__sameDocument") is True, "navigation was not instant"
     assert watch.errors == []
 
 
-def test_pages_without_the_desk_download_no_pyodide_or_desk_files(page, site_url):
-    watch = Watch(page)
-    page.goto(site_url)
-    page.wait_for_load_state("load")
-    page.locator(".md-nav__link", has_text="Order Process").first.click()
-    page.wait_for_url("**/order-process/**")
-    page.wait_for_load_state("networkidle")
-    assert not [url for url in watch.requests if "/assets/pyodide/" in url or "/assets/desk/" in url]
+# --- The live engine cannot load ---------------------------------------------------------------------------
 
-
-# --- The ticket drafter --------------------------------------------------------------------------------
-
-def ready_drafter(page, site_url, query="?status=processing&fact=wrong_link"):
-    open_desk(page, site_url, query)
-    wait_live(page)
-    page.wait_for_selector('#decision-desk[data-engine-state="ready"]', state="attached")
-
-
-def fill_ticket(page, **values):
-    for name, value in values.items():
-        page.locator(f"#dd-t-{name}").fill(value)
-        page.locator(f"#dd-t-{name}").blur()
-
-
-def test_the_drafter_builds_a_ticket_and_copies_it(browser, site_url):
-    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
-    try:
-        page = context.new_page()
-        watch = Watch(page)
-        ready_drafter(page, site_url)
-        fill_ticket(page, order_id="123456", telegram_link="https://t.me/mychannel", service="Telegram members",
-                    reason="I submitted the wrong channel link.")
-        page.wait_for_selector('[data-dd="ticket-msg"]:has-text("The ticket is ready")')
-        draft = page.locator('[data-dd="draft"]').inner_text()
-        expected = engine.draft_ticket(order_id="123456", telegram_link="https://t.me/mychannel",
-                                       service="Telegram members", reason="I submitted the wrong channel link.",
-                                       status="processing", facts=["wrong_link"]).text
-        assert draft.strip() == expected.strip()
-        page.get_by_role("button", name="Copy ticket text").click()
-        page.wait_for_selector('[data-dd="ticket-copied"]:has-text("copied")')
-        assert page.evaluate("() => navigator.clipboard.readText()") == expected
-        assert watch.errors == []
-        site = urlsplit(site_url).netloc
-        assert all(urlsplit(url).netloc == site for url in watch.requests if url.startswith("http"))
-    finally:
-        context.close()
-
-
-def test_the_drafter_warns_about_a_private_invite_link(page, site_url):
-    ready_drafter(page, site_url)
-    fill_ticket(page, telegram_link="https://t.me/+AbCdEfGhIjK")
-    message = page.locator('[data-field-msg="telegram_link"]')
-    message.filter(has_text="private invite link").wait_for()
-    assert engine.check_link("https://t.me/+AbCdEfGhIjK").problems[0] in message.inner_text()
-
-
-def test_the_drafter_explains_an_invalid_link_and_refuses_a_password(page, site_url):
-    ready_drafter(page, site_url)
-    fill_ticket(page, order_id="123456", telegram_link="not a link", service="Views",
-                reason="my password is hunter2, please cancel")
-    link_message = page.locator('[data-field-msg="telegram_link"]')
-    link_message.filter(has_text="not a Telegram link").wait_for()
-    assert page.locator("#dd-t-telegram_link").get_attribute("aria-invalid") == "true"
-    reason_message = page.locator('[data-field-msg="reason"]')
-    reason_message.filter(has_text="password").wait_for()
-    assert page.locator('[data-dd="draft"]').inner_text() == ""
-    assert page.get_by_role("button", name="Copy ticket text").is_disabled()
-
-
-def test_hostile_ticket_text_comes_out_as_plain_text(page, site_url):
-    watch = Watch(page)
-    ready_drafter(page, site_url)
-    hostile = '<img src=x onerror="window.__pwned=1"> <script>alert(1)</script> please cancel'
-    fill_ticket(page, order_id="42", telegram_link="@mychannel", service="Members", reason=hostile)
-    page.wait_for_selector('[data-dd="ticket-msg"]:has-text("The ticket is ready")')
-    draft = page.locator('[data-dd="draft"]')
-    assert hostile in draft.inner_text()
-    assert draft.locator("*").count() == 0
-    assert page.evaluate("() => window.__pwned") is None
-    assert watch.dialogs == []
-
-
-def test_payment_fields_show_only_for_payment_cases(page, site_url):
-    ready_drafter(page, site_url)
-    amount = page.get_by_label("Amount", exact=True)
-    assert not amount.is_visible()
-    page.get_by_label(engine.Fact.PAYMENT_RELATED.label).check()
-    amount.wait_for()
-    assert page.get_by_label("Transaction reference").is_visible()
-    page.get_by_label(engine.Fact.PAYMENT_RELATED.label).uncheck()
-    amount.wait_for(state="hidden")
-
-
-def test_before_the_engine_loads_the_drafter_says_when_checks_start(context, site_url):
-    context.route(WORKER_FILE, lambda route: route.abort())
+@pytest.mark.parametrize("blocked", ["**/assets/desk/worker.*.mjs", "**/*.wasm"])
+def test_when_the_live_engine_cannot_load_the_notice_is_in_customer_words_and_answers_work(context, site_url,
+                                                                                         blocked):
+    context.route(blocked, lambda route: route.abort())
     page = context.new_page()
-    open_desk(page, site_url)
-    message = page.locator('[data-dd="ticket-msg"]')
-    assert "checked once the policy engine has loaded" in message.inner_text() or \
-        "could not load" in message.inner_text()
+    open_desk(page, site_url, "?status=pending")
+    page.wait_for_selector('#decision-desk[data-engine-state="failed"], #decision-desk[data-engine-state="slow"]',
+                           state="attached", timeout=LIVE_TIMEOUT)
+    notice = page.locator('[data-dd="engine"]')
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("The answers here still work")
+    text = page.evaluate("() => document.body.innerText")
+    assert [word for word in ("Pyodide", "integrity", "policy engine", "engine") if word.lower() in text.lower()] == []
+    choose(page, "completed")
+    shown(page, "completed")
+    expect(page.locator(RESULT)).to_have_attribute("data-engine", "prerendered")
+    expect(page.locator(f"{RESULT} [data-slot=headline]")).to_have_text(engine.decide("completed").headline)
 
 
-def test_the_drafter_sends_nothing_typed_over_the_network(page, site_url):
-    watch = Watch(page)
-    ready_drafter(page, site_url)
-    before = len(watch.requests)
-    fill_ticket(page, order_id="987654", telegram_link="https://t.me/secretchannelname",
-                service="Reactions", reason="Uniquewordxyz typed here")
-    page.wait_for_selector('[data-dd="ticket-msg"]:has-text("The ticket is ready")')
-    page.locator("#dd-t-order_id").press("Enter")  # Enter in a field must not submit anything anywhere
-    page.wait_for_selector('[data-dd="ticket-msg"]:has-text("The ticket is ready")')
-    after = watch.requests[before:]
-    assert not [url for url in after if "987654" in url or "secretchannelname" in url or "Uniquewordxyz" in url]
-    assert "987654" not in page.url
-
-
-# --- Keyboard, phone width, colour schemes, axe -----------------------------------------------------
-
-def test_the_desk_works_with_the_keyboard_alone(page, site_url):
-    open_desk(page, site_url)
-    page.locator("#dd-s-pending").focus()
-    page.keyboard.press("Space")
-    assert result_attr(page, "case") == key_of("pending", [])
-    page.keyboard.press("ArrowDown")
-    assert result_attr(page, "case") == key_of("processing", [])
-    page.keyboard.press("Tab")
-    focused = page.evaluate("() => document.activeElement.id")
-    assert focused == "dd-f-wrong_link"
-    outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
-    assert outline != "none"
-    page.keyboard.press("Space")
-    assert result_attr(page, "case") == key_of("processing", ["wrong_link"])
-
-
-@pytest.mark.parametrize("scheme", SCHEMES)
-def test_the_desk_fits_a_360px_phone(browser, site_url, scheme):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, color_scheme=scheme)
-    try:
-        page = context.new_page()
-        open_desk(page, site_url, "?status=processing&fact=wrong_link&fact=payment_related")
-        desk_box = page.locator("#decision-desk").bounding_box()
-        assert desk_box["x"] >= 0 and desk_box["x"] + desk_box["width"] <= 360
-        assert page.evaluate("() => document.documentElement.scrollWidth") <= 360
-    finally:
-        context.close()
-
+# --- Accessibility -----------------------------------------------------------------------------------------
 
 def axe_violations(page) -> list[str]:
-    results = Axe().run(page, context="#decision-desk")
+    results = Axe().run(page)
     return [f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in results.response["violations"]]
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
-def test_the_desk_has_no_axe_violations_in_any_state(browser, site_url, scheme):
+def test_the_cancellation_page_has_no_axe_violations_with_an_answer_or_drafter_errors(browser, site_url, scheme):
     context = browser.new_context(color_scheme=scheme)
     found = {}
     try:
         page = context.new_page()
-        open_desk(page, site_url)
-        page.wait_for_function("s => document.body.getAttribute('data-md-color-scheme') === s", arg=SCHEMES[scheme])
-        found["empty"] = axe_violations(page)
         open_desk(page, site_url, "?status=processing&fact=wrong_link&fact=payment_related")
+        expect(page.locator("body")).to_have_attribute("data-md-color-scheme", SCHEMES[scheme])
         wait_live(page)
-        found["live answer"] = axe_violations(page)
-        fill_ticket(page, order_id="x", telegram_link="https://t.me/+AbCdEfGhIjK", amount="-1")
-        page.locator('[data-field-msg="order_id"]').filter(has_text="order ID").wait_for()
-        found["drafter with problems"] = axe_violations(page)
-        page.get_by_label("Completed", exact=True).check()
-        page.get_by_label(engine.Fact.SERVICE_UNAVAILABLE.label).check()
-        page.wait_for_selector(f'{RESULT}[data-error="ContradictoryInputError"]')
-        found["contradiction"] = axe_violations(page)
-        open_desk(page, site_url, "?status=<b>x</b>&fact=nope&v=old")
-        found["url notices"] = axe_violations(page)
-        blocked = browser.new_context(color_scheme=scheme)
-        try:
-            block_engine(blocked)
-            other = blocked.new_page()
-            open_desk(other, site_url, "?status=pending")
-            other.wait_for_selector('#decision-desk[data-engine-state="failed"]', state="attached")
-            found["engine failed"] = axe_violations(other)
-        finally:
-            blocked.close()
+        found["answer"] = axe_violations(page)
+        open_drafter(page)
+        leave(page, "order_id", "abc")
+        leave(page, "reason", "my password is hunter22")
+        page.get_by_role("button", name="Check and copy the ticket").click()
+        expect(page.locator('[data-field-msg="reason"] a')).to_be_visible()
+        found["drafter with errors"] = axe_violations(page)
     finally:
         context.close()
     assert {state: v for state, v in found.items() if v} == {}
+

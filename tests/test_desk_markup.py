@@ -1,24 +1,24 @@
-"""The Decision Desk's built markup: the form contract, and every prerendered answer equal to the engine.
+"""The Decision Desk as built, read without a browser: the form contract, the shipped answers, the page's
+own answers for JavaScript-off visitors, and a widget that renders but never decides.
 
-These read the built page itself (no browser); tests/test_desk_browser.py drives the same page in Chromium.
+tests/test_desk_browser.py drives the same page in Chromium; tests/test_desk_parity.py runs every case live.
 """
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 from html.parser import HTMLParser
-from itertools import combinations
+from pathlib import Path
 
 import pytest
 
 import policy_engine as engine
-from buildlib import desk_html
+from buildlib import desk_data, desk_html
 
+ROOT = Path(__file__).resolve().parent.parent
+WIDGET = ROOT / "widget"
 DESK_PAGE = "cancellation/"
-STATUSES = list(engine.Status)
-FACTS = list(engine.Fact)
 
 
 class Node:
@@ -72,38 +72,26 @@ def by_id(tree: Tree, id_: str) -> Node:
     return node
 
 
+def squash(text: str) -> str:
+    return " ".join(text.split())
+
+
 @pytest.fixture(scope="module")
-def desk_html_text(site_dir) -> str:
+def desk_page(site_dir) -> str:
     return (site_dir / DESK_PAGE / "index.html").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
-def desk(desk_html_text) -> Tree:
-    return Tree(desk_html_text)
+def desk(desk_page) -> Tree:
+    return Tree(desk_page)
 
 
-def all_cases():
-    """Every status with every set of circumstances, consistent or not: (status, facts, mask)."""
-    for status in STATUSES:
-        for size in range(len(FACTS) + 1):
-            for subset in combinations(FACTS, size):
-                yield status, subset, sum(1 << FACTS.index(f) for f in subset)
+@pytest.fixture(scope="module")
+def config(desk) -> dict:
+    return json.loads(by_id(desk, "decision-desk-config").text())
 
 
-def shows(classes: list[str], status_index: int, mask: int) -> bool:
-    """Whether widget/desk.css shows a static piece with these classes for this form state."""
-    if f"s{status_index + 1}" not in classes:
-        return False
-    for i in range(len(FACTS)):
-        ticked = bool(mask >> i & 1)
-        if (ticked and f"n{i + 1}" in classes) or (not ticked and f"y{i + 1}" in classes):
-            return False
-    return True
-
-
-def squash(text: str) -> str:
-    return " ".join(text.split())
-
+# --- The form contract ---------------------------------------------------------------------------------
 
 def test_the_desk_is_a_get_form_with_a_legend_for_each_group(desk):
     root = by_id(desk, "decision-desk")
@@ -112,49 +100,54 @@ def test_the_desk_is_a_get_form_with_a_legend_for_each_group(desk):
     assert form.attrs["method"] == "get"
     fieldsets = form.find_all(lambda n: n.tag == "fieldset")
     assert len(fieldsets) == 2
-    for fieldset in fieldsets:
-        assert fieldset.children and fieldset.find_all(lambda n: n.tag == "legend")
+    assert all(fieldset.find_all(lambda n: n.tag == "legend") for fieldset in fieldsets)
 
 
-def test_each_status_radio_has_the_status_id_as_value_and_its_label(desk):
+def test_each_status_radio_has_the_status_id_as_name_value_and_id_and_its_label(desk):
     radios = desk.root.find_all(lambda n: n.tag == "input" and n.attrs.get("name") == "status")
-    assert [r.attrs["value"] for r in radios] == [s.value for s in STATUSES]
-    for radio, status in zip(radios, STATUSES, strict=True):
-        assert radio.attrs["type"] == "radio"
+    assert [r.attrs["value"] for r in radios] == [s.value for s in engine.Status]
+    for radio, status in zip(radios, engine.Status, strict=True):
+        assert radio.attrs["type"] == "radio" and status.value in radio.attrs["id"]
         (label,) = desk.root.find_all(lambda n, i=radio.attrs["id"]: n.tag == "label" and n.attrs.get("for") == i)
-        assert label.text() == status.label
+        assert squash(label.text()) == squash(f"{status.label}{status.meaning}")
         assert by_id(desk, radio.attrs["aria-describedby"]).text() == status.meaning
 
 
-def test_each_circumstance_checkbox_has_the_fact_id_label_and_explanation(desk):
+def test_each_circumstance_checkbox_has_the_fact_id_as_name_value_and_id_and_its_label(desk):
     boxes = desk.root.find_all(lambda n: n.tag == "input" and n.attrs.get("name") == "fact")
-    assert [b.attrs["value"] for b in boxes] == [f.value for f in FACTS]
-    for box, fact in zip(boxes, FACTS, strict=True):
-        assert box.attrs["type"] == "checkbox"
+    assert [b.attrs["value"] for b in boxes] == [f.value for f in engine.Fact]
+    for box, fact in zip(boxes, engine.Fact, strict=True):
+        assert box.attrs["type"] == "checkbox" and fact.value in box.attrs["id"]
         (label,) = desk.root.find_all(lambda n, i=box.attrs["id"]: n.tag == "label" and n.attrs.get("for") == i)
-        assert label.text() == fact.label
-        assert by_id(desk, box.attrs["aria-describedby"]).text() == fact.explanation
+        assert squash(label.text()).startswith(fact.label)
+        described = [by_id(desk, part).text() for part in box.attrs["aria-describedby"].split()]
+        assert described[0] == fact.explanation
 
 
-def test_the_result_sits_in_a_polite_live_region_with_its_data_attributes(desk):
+def test_the_result_carries_its_data_attributes_and_the_verdict_inside_it(desk):
     result = by_id(desk, "decision-result")
-    assert result.parent.attrs.get("aria-live") == "polite"
     assert {"data-status", "data-outlook", "data-engine"} <= set(result.attrs)
     assert result.attrs["data-engine"] == "prerendered"
+    assert result.find_all(lambda n: n.attrs.get("id") == "decision-verdict")
 
 
-def test_the_desk_shows_the_policy_version(desk):
-    root = by_id(desk, "decision-desk")
-    (version,) = root.find_all(lambda n: "dd-version" in n.attrs.get("class", ""))
-    assert engine.POLICY_VERSION in version.text()
+def test_the_live_region_is_polite_and_separate_from_the_answer(desk):
+    (live,) = by_id(desk, "decision-desk").find_all(lambda n: n.attrs.get("data-dd") == "live")
+    assert live.attrs.get("aria-live") == "polite" and live.attrs.get("role") == "status"
+    assert by_id(desk, "decision-result").attrs.get("aria-live") is None  # only the headline is announced
 
 
-def test_the_page_config_points_at_the_built_desk_assets(site_dir, desk):
-    config = json.loads(by_id(desk, "decision-desk-config").text())
+def test_the_desk_shows_the_policy_version_in_words(desk):
+    (version,) = by_id(desk, "decision-desk").find_all(lambda n: "dd-version" in n.attrs.get("class", ""))
+    (time,) = version.find_all(lambda n: n.tag == "time")
+    assert time.attrs["datetime"] == engine.POLICY_VERSION
+    assert time.text() == desk_html._human_date(engine.POLICY_VERSION)
+
+
+def test_the_page_config_points_at_the_built_desk_assets(site_dir, desk, config):
     assert config["version"] == engine.POLICY_VERSION
-    assert config["notices"] == engine.snapshots.NOTICES  # the version notices' sentences, from the engine
     page_dir = site_dir / DESK_PAGE
-    for key in ("worker", "engine", "stdlib"):
+    for key in ("answers", "worker", "engine", "stdlib", "lock"):
         assert (page_dir / config[key]).resolve().is_file(), key
     assert (page_dir / config["indexURL"] / "pyodide.mjs").resolve().is_file()
     root = by_id(desk, "decision-desk")
@@ -164,93 +157,87 @@ def test_the_page_config_points_at_the_built_desk_assets(site_dir, desk):
     assert (page_dir / css.attrs["href"]).resolve().is_file()
 
 
+def test_the_shipped_answers_are_the_engines_dicts_keyed_by_the_forms_query(site_dir, config):
+    shipped = json.loads((site_dir / DESK_PAGE / config["answers"]).resolve().read_text(encoding="utf-8"))
+    assert shipped == desk_data.answers()
+    assert len(shipped["answers"]) == len(desk_data.cases())
+    for status, facts in desk_data.cases():
+        query = desk_data.form_query(status, facts)
+        assert shipped["answers"][query] == engine.decide(status, facts).to_dict()
+
+
 def test_pages_without_the_desk_carry_none_of_its_markup_or_assets(site_dir):
-    others = [p for p in site_dir.rglob("index.html") if p.parent.name not in ("cancellation",)]
+    others = [p for p in site_dir.rglob("index.html") if p.parent.name != "cancellation"]
     assert others
     for path in others:
         html = path.read_text(encoding="utf-8")
         assert "decision-desk" not in html and "assets/desk/" not in html, path
 
 
-def test_the_prerendered_data_gives_the_engines_answer_for_every_case(desk):
-    data = json.loads(by_id(desk, "decision-desk-answers").text())
-    assert data == desk_html.answers()
-    rules = {r.id: r for r in engine.RULES}
-    for status, subset, mask in all_cases():
-        entry = data["cases"][STATUSES.index(status)][mask]
-        try:
-            expected = engine.decide(status, subset)
-        except engine.ContradictoryInputError as error:
-            assert data["texts"][entry] == str(error)
-            continue
-        c, r, reasons, fields, next_step, change = entry
-        assert data["cancellation"][c][0] == expected.cancellation.value
-        assert data["refund"][r][0] == expected.refund.value
-        assert [data["rules"][i][0] for i in reasons] == [rule.id for rule in expected.reasons]
-        assert all(data["rules"][i][1] == rules[data["rules"][i][0]].title for i in reasons)
-        assert [data["fields"][i][0] for i in fields] == [f.value for f in expected.ticket_fields]
-        assert data["texts"][next_step] == expected.next_step
-        assert (change is None) == (expected.would_change is None)
-        if change:
-            assert data["texts"][change[4]] == expected.would_change.text
+# --- JavaScript off: the page itself says what each status means ------------------------------------------
+
+def test_with_javascript_off_every_statuss_likely_answer_is_in_the_page(desk):
+    (section,) = [n for n in desk.root.find_all(lambda n: n.tag == "h2" and n.attrs.get("id") == "order-status")]
+    likely = desk.root.find_all(lambda n: "policy-likely" in n.attrs.get("class", "").split())
+    assert [n.attrs["data-status"] for n in likely] == [s.value for s in engine.Status]
+    for node in likely:
+        answer = engine.decide(node.attrs["data-status"])
+        assert node.attrs["data-outlook"] == answer.cancellation.value
+        assert squash(node.text()) == squash(f"Likely answer: {answer.cancellation.word}. {answer.headline}")
 
 
-def test_with_javascript_off_exactly_the_engines_answer_shows_for_every_case(desk):
-    """Evaluate desk.css's show/hide rule over the static pieces for every form state."""
-    root = by_id(desk, "decision-result")
-    (static,) = root.find_all(lambda n: "dd-static" in n.attrs.get("class", ""))
-    pieces = static.find_all(lambda n: n.attrs.get("class", "").startswith("c "))
-    assert pieces
-    page_rel = {r.id: desk_html.relative(r.reference, DESK_PAGE) for r in engine.RULES}
-    for status, subset, mask in all_cases():
-        s = STATUSES.index(status)
-        visible = [p for p in pieces if shows(p.attrs["class"].split()[1:], s, mask)]
-        text = squash(" ".join(p.text() for p in visible))
-        try:
-            d = engine.decide(status, subset).to_dict()
-        except engine.ContradictoryInputError as error:
-            assert text == squash(f"These choices cannot all be true. {error}"), (status, subset)
-            continue
-        reasons = [p for p in visible if p.tag == "li" and "data-rule" in p.attrs]
-        assert [p.attrs["data-rule"] for p in reasons] == [r["rule"] for r in d["reasons"]], (status, subset)
-        for piece, reason in zip(reasons, d["reasons"], strict=True):
-            (link,) = piece.find_all(lambda n: n.tag == "a")
-            assert link.attrs["href"] == page_rel[reason["rule"]]
-            assert squash(piece.text()) == squash(f"{reason['title']}: {reason['text']}")
-        fields = [p.text() for p in visible if p.tag == "li" and "data-rule" not in p.attrs]
-        labels = {f.value: f.label for f in engine.TicketField}
-        assert fields == [labels[f] for f in d["ticket_fields"]]
-        change = d["would_change"]["text"] if d["would_change"] else ""
-        for expected in (
-            f"Cancellation {d['cancellation']['label']}. {d['cancellation']['summary']}",
-            f"Case {d['refund']['case']}: {d['refund']['label']}. {d['refund']['summary']}",
-            change,
-            f"Next step {d['next_step']}",
-        ):
-            assert squash(expected) in text, (status, subset, expected)
+def test_the_desks_noscript_note_links_to_the_status_answers(desk):
+    (note,) = by_id(desk, "decision-desk").find_all(lambda n: n.tag == "noscript")
+    links = note.find_all(lambda n: n.tag == "a")
+    assert [a.attrs["href"] for a in links] == ["#order-status"]
+    assert by_id(desk, "order-status").tag == "h2"
 
 
-def test_the_desk_markup_stays_compact(desk_html_text, site_dir, record_property):
-    start = desk_html_text.index('<section id="decision-desk"')
-    end = desk_html_text.index("</section>", desk_html_text.index('data-dd="tpl-strings"')) + len("</section>")
-    markup = desk_html_text[start:end].encode()
-    page = desk_html_text.encode()
-    sizes = {
-        "desk_bytes": len(markup), "desk_gzip_bytes": len(gzip.compress(markup)),
-        "page_bytes": len(page), "page_gzip_bytes": len(gzip.compress(page)),
-    }
-    for key, value in sizes.items():
-        record_property(key, value)
-    print(f"\nDecision Desk markup: {sizes}")
-    assert sizes["desk_gzip_bytes"] < 20_000
-    assert sizes["page_bytes"] < 250_000
+# --- The widget renders; it never decides (STYLE.md "One answer, one view") ------------------------------
+
+def engine_sentences() -> set[str]:
+    """Every sentence, label and word the engine gives the Desk to show."""
+    data = desk_data.answers()
+    found = {data["unrecognised"], *data["ticket_fields"].values()}
+    for reasons in data["not_offered"].values():
+        found |= set(reasons.values())
+    for notices in data["links"].values():
+        found |= set((notices or {}).values())
+    found |= set(engine.snapshots.NOTICES.values())
+    for answer in data["answers"].values():
+        found |= {answer["headline"], answer["next_step"], *answer["cancellation"].values(),
+                  answer["refund"]["word"], answer["refund"]["label"], answer["refund"]["summary"]}
+        found |= {part for reason in answer["reasons"] for part in (reason["title"], reason["text"])}
+        if answer["would_change"]:
+            found.add(answer["would_change"]["text"])
+    found |= {s.label for s in engine.Status} | {s.meaning for s in engine.Status}
+    found |= {f.label for f in engine.Fact} | {f.explanation for f in engine.Fact}
+    return {text for text in found if isinstance(text, str) and text}
 
 
-def test_the_static_rules_cover_every_status_and_circumstance():
-    css = desk_html.CSS.read_text(encoding="utf-8")
-    assert len(STATUSES) <= desk_html.MAX_STATUSES and len(FACTS) <= desk_html.MAX_FACTS
-    for k in range(1, desk_html.MAX_STATUSES + 1):
-        assert re.search(rf"\.dd-s{k}:checked\) \.dd-static \.c:not\(\.s{k}\)", css)
-    for k in range(1, desk_html.MAX_FACTS + 1):
-        assert f".dd:has(.dd-f{k}:checked) .dd-static .n{k}" in css
-        assert f".dd:has(.dd-f{k}:not(:checked)) .dd-static .y{k}" in css
+def widget_sources() -> dict[str, str]:
+    sources = {path.name: path.read_text(encoding="utf-8") for path in WIDGET.glob("*.mjs")}
+    assert {"desk.mjs", "worker.mjs"} <= set(sources)
+    return sources
+
+
+def test_no_engine_sentence_or_label_is_written_in_the_widget():
+    sentences = engine_sentences()
+    assert len(sentences) > 50
+    found = [(name, text) for name, source in widget_sources().items() for text in sentences
+             if re.search(rf"(?<![\w-]){re.escape(text)}(?![\w-])", source)]
+    assert found == []
+
+
+def test_the_widget_has_no_dates_version_comparisons_or_case_keys():
+    for name, source in widget_sources().items():
+        assert not re.search(r"\d{4}-\d{2}-\d{2}", source), f"{name} names a date"
+        assert not re.search(r"version\w*\s*[<>]|[<>]=?\s*\w*[vV]ersion|localeCompare|Date\.parse|new Date\(",
+                             source), f"{name} compares versions or dates"
+        assert not re.search(r"""["'`]\|["'`]|\|\$\{|join\(\s*["'`]\|""", source), f"{name} builds a case key"
+        assert "case_key" not in source and "dataset.case" not in source, name
+
+
+def test_the_desks_css_decides_nothing():
+    css = (WIDGET / "desk.css").read_text(encoding="utf-8")
+    assert ":has(" not in css  # no CSS that shows or hides answers by what is ticked

@@ -572,15 +572,16 @@ function setup(root) {
   if (link.status) start();
   const ready = loadAnswers(new URL(config.answers, location.href).href).then((loaded) => {
     data = loaded;
-    if (link.version !== null && !(link.version in data.links)) unrecognised = true;
+    const known = link.version !== null && Object.hasOwn(data.links, link.version); // not "constructor" & co.
+    if (link.version !== null && !known) unrecognised = true;
     const query = formQuery();
-    const notices = link.version !== null && data.links[link.version];
+    const notices = known && data.links[link.version];
     if (notices && query) {
       linkNotice = notices[query] || null;
       linkQuery = query;
     }
     show();
-    if (link.bad) writeUrl(); // drop what was not recognised; a known older `v` stays until the choice changes
+    if (link.bad || unrecognised) writeUrl(); // drop what was not recognised; a known older `v` stays until the choice changes
     if (link.status) requestAnimationFrame(bringVerdictIntoView);
   });
   ready.catch((error) => console.warn("Decision Desk: the answers could not load.", error));
