@@ -25,8 +25,14 @@ def environment() -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["human_date"] = human_date
-    env.filters["ticket_label"] = lambda name: engine.TicketField(name).label.lower()
+    env.filters["ticket_label"] = _ticket_label
     return env
+
+
+def _ticket_label(name: str) -> str:
+    """A ticket field's label inside a sentence: "Correct Telegram link" -> "correct Telegram link"."""
+    label = engine.TicketField(name).label
+    return label[0].lower() + label[1:]
 
 
 def partials(env: Environment, names: dict) -> dict[str, Callable[..., str]]:

@@ -521,7 +521,7 @@ function setup(root) {
   on(ticketForm, "focusin", () => startEngine(config));
   on(ticketForm, "focusout", (event) => {
     if (!event.target.name) return;
-    if (event.target.value) touched.add(event.target.name);
+    touched.add(event.target.name); // a field is checked once the visitor leaves it, empty or not
     checkTicket();
   });
   on($("copy-ticket"), "click", async () => {
