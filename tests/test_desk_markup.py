@@ -15,6 +15,7 @@ import pytest
 
 import policy_engine as engine
 from buildlib import desk_data, desk_html
+from policy_engine.snapshots import NOTICES
 
 ROOT = Path(__file__).resolve().parent.parent
 WIDGET = ROOT / "widget"
@@ -203,7 +204,7 @@ def engine_sentences() -> set[str]:
         found |= set(reasons.values())
     for notices in data["links"].values():
         found |= set((notices or {}).values())
-    found |= set(engine.snapshots.NOTICES.values())
+    found |= set(NOTICES.values())
     for answer in data["answers"].values():
         found |= {answer["headline"], answer["next_step"], *answer["cancellation"].values(),
                   answer["refund"]["word"], answer["refund"]["label"], answer["refund"]["summary"]}

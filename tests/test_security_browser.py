@@ -121,6 +121,13 @@ def watched_context(browser, origin: str, extra_allowed: list[str] = ()):
     return context, Watch(context, [origin, *extra_allowed])
 
 
+def tick(box, on: bool = True) -> None:
+    """Set a Desk radio or checkbox as a visitor does: by its label, which covers the whole option."""
+    if box.is_checked() != on:
+        box.page.locator(f"label[for={box.get_attribute('id')}]").click()
+    expect(box).to_be_checked(checked=on)
+
+
 def exercise_desk(page, desk_url: str) -> list[str]:
     """Walk the Desk through its states with the live engine; return what was done (for the report)."""
     done = []
@@ -129,28 +136,30 @@ def exercise_desk(page, desk_url: str) -> list[str]:
     desk = page.locator("#decision-desk")
     statuses = desk.locator('input[type="radio"][name="status"]')
     assert statuses.count() >= 2, "the Desk should offer its status radios"
-    statuses.first.check()
+    tick(statuses.first)
     expect(result).to_have_attribute("data-engine", "pyodide", timeout=LIVE_TIMEOUT)
     for index in range(statuses.count()):
         radio = statuses.nth(index)
         value = radio.get_attribute("value")
-        radio.check()
+        tick(radio)
         expect(result).to_have_attribute("data-status", value)
         expect(result).to_have_attribute("data-engine", "pyodide")
         done.append(f"status={value}")
+    tick(statuses.first)  # a status that offers every circumstance (the last one, canceled, offers few)
+    expect(result).to_have_attribute("data-status", statuses.first.get_attribute("value"))
     facts = desk.locator('input[type="checkbox"][name="fact"]')
     assert facts.count() >= 1, "the Desk should offer its fact checkboxes"
     for index in range(facts.count()):
         box = facts.nth(index)
         value = box.get_attribute("value")
-        box.check()
+        tick(box)
         page.wait_for_url(re.compile(r"[?&]fact=" + re.escape(value) + r"(&|$)"))
         expect(result).to_have_attribute("data-engine", "pyodide")
         done.append(f"fact={value}")
     for index in range(facts.count()):  # back to one plain case, so the drafter can produce a ticket
-        facts.nth(index).uncheck()
+        tick(facts.nth(index), False)
     page.wait_for_url(lambda url: "fact=" not in urlsplit(url).query)
-    statuses.first.check()
+    tick(statuses.first)
     expect(result).to_have_attribute("data-engine", "pyodide")
     done += exercise_drafter(page, desk)
     copy_link = desk.get_by_role("button", name=re.compile("copy link", re.IGNORECASE))
@@ -165,6 +174,7 @@ def exercise_drafter(page, desk) -> list[str]:
     """Draft a valid ticket and copy it, then type values the drafter must warn about or refuse."""
     drafter = desk.locator('[data-dd="ticket"]')
     expect(drafter).to_be_visible()
+    drafter.locator("summary").click()  # folded until wanted
     draft, message = drafter.locator('[data-dd="draft"]'), drafter.locator('[data-dd="ticket-msg"]')
     valid = {"order_id": "12345", "telegram_link": "https://t.me/yourchannel", "service": "Telegram views",
              "reason": "I pasted the wrong channel link.", "transaction_reference": "TX-99812", "amount": "12.50"}
@@ -178,9 +188,10 @@ def exercise_drafter(page, desk) -> list[str]:
         for field, value in visible:
             field.fill(value)
         if what == "valid":
+            drafter.locator('[data-dd="copy-ticket"]').click()  # checks every field, then copies
             expect(draft).to_contain_text("12345")
-            drafter.locator('[data-dd="copy-ticket"]').click()
         else:
+            fields[0].focus()  # leaving the last field checks it
             expect(draft).to_be_empty()  # an invalid order ID (and the rest) leaves no ticket to copy
             expect(message).not_to_be_empty()
         done.append(f"drafter: {what} values in {len(visible)} fields")
@@ -205,7 +216,8 @@ def test_the_checks_see_a_blocked_inline_script_and_a_password_field(browser, si
         page.goto(site_url)
         page.evaluate("() => { const s = document.createElement('script'); s.textContent = 'window.__ran = 1';"
                       " document.head.append(s); }")
-        page.wait_for_function("() => window.__cspViolations.length > 0")
+        page.evaluate("""() => window.__cspViolations.length > 0 || new Promise((resolve) =>
+            document.addEventListener('securitypolicyviolation', () => resolve(true), {once: true}))""")
         assert page.evaluate("() => window.__ran") is None, "the injected inline script must not run"
         assert watch.violations and watch.violations[0]["directive"] == "script-src-elem"
         page.evaluate("""() => document.body.insertAdjacentHTML('beforeend',
@@ -235,7 +247,7 @@ def test_search_and_colour_scheme_toggle_raise_no_violation(watched, site_url):
     page.keyboard.press("Escape")
     toggle = page.locator("label[for^='__palette']:visible").first
     toggle.click()
-    page.wait_for_function("() => document.body.getAttribute('data-md-color-scheme') === 'slate'")
+    expect(page.locator("body")).to_have_attribute("data-md-color-scheme", "slate")
     assert watch.problems() == {}
 
 
@@ -263,7 +275,7 @@ def test_instant_navigation_through_every_page_keeps_the_first_pages_policy_clea
             page.wait_for_selector("[data-md-component=container]:not([data-left])")  # the new page is in
             page.wait_for_load_state("networkidle")
             if path in desk_paths(site_dir):  # the Desk sets itself up after an instant navigation, and goes live
-                page.locator('#decision-desk input[type="radio"][name="status"]').first.check()
+                tick(page.locator('#decision-desk input[type="radio"][name="status"]').first)
                 expect(page.locator("#decision-result")).to_have_attribute("data-engine", "pyodide",
                                                                            timeout=LIVE_TIMEOUT)
         assert page.evaluate("() => window.__sameDocument") is True, "navigation was not instant"
@@ -381,10 +393,9 @@ def test_cdn_mode_refuses_a_pyodide_file_that_differs_from_the_pinned_one(browse
         context.route(cdn + "**", lambda route: serve_cdn_from_npm_package(route, tamper=core_file))
         page = context.new_page()
         page.goto(url + desk_paths(site)[0])
-        page.locator('#decision-desk input[type="radio"][name="status"]').first.check()
-        page.wait_for_function("""() => document.querySelector('#decision-result').dataset.engine === 'pyodide'
-            || document.querySelector('[data-dd="engine"]').classList.contains('dd-engine--failed')""",
-                               timeout=LIVE_TIMEOUT)
+        tick(page.locator('#decision-desk input[type="radio"][name="status"]').first)
+        page.wait_for_selector('#decision-result[data-engine="pyodide"], #decision-desk[data-engine-state="failed"]',
+                               state="attached", timeout=LIVE_TIMEOUT)
         assert page.locator("#decision-result").get_attribute("data-engine") == "prerendered"
         expect(page.locator('[data-dd="engine"]')).to_contain_text("could not load")
     finally:

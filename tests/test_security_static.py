@@ -143,6 +143,17 @@ def test_each_executing_inline_script_is_allowed_by_exactly_its_hash(site_dir):
         assert all(sha256_source(text) not in allowed for text in data_blocks), "JSON data blocks need no hash"
 
 
+def test_the_desk_ships_no_inline_data_script_for_instant_navigation_to_run(site_dir):
+    """Material re-creates inline scripts without their type; the Desk's config is a <template> instead."""
+    desk_pages = [path for path in pages(site_dir) if csp.DESK_MARKER in path.read_text(encoding="utf-8")]
+    assert desk_pages
+    for path in desk_pages:
+        html = path.read_text(encoding="utf-8")
+        assert '<template id="decision-desk-config">' in html
+        data_scripts = [attrs for attrs, _ in scan(path).scripts if attrs.get("type") == "application/json"]
+        assert [attrs for attrs in data_scripts if "desk" in attrs.get("id", "")] == []  # Material's __config stays
+
+
 def test_no_page_uses_inline_event_handlers_or_javascript_urls(site_dir):
     for path in pages(site_dir):
         assert scan(path).inline_handlers == [], path.relative_to(site_dir)

@@ -106,7 +106,8 @@ def test_printing_shows_the_policy_without_navigation_or_the_desk(page, site_url
     for chrome in hidden:
         assert page.locator(chrome).first.is_hidden(), f"{chrome} is printed"
     assert page.locator("article h1").is_visible()
-    assert page.locator("#outcome-table").is_visible()
+    assert page.locator("#order-status").is_visible()
+    assert page.locator(".policy-likely").first.is_visible()  # each status's likely answer is printed
     assert page.locator("#balance-cases").is_visible()
     page.emulate_media(media="screen")
     assert page.locator(".md-header").is_visible()
