@@ -8,9 +8,11 @@ DEV_ADDR ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup serve build test lint bench chromium nginx clean screenshots
+.PHONY: setup site-setup serve build test lint bench chromium nginx clean screenshots
 
+# Everything (tests, lint, bench), and the part that builds and serves the site.
 setup: $(VENV)/.installed node_modules/.installed
+site-setup: $(VENV)/.site node_modules/.installed
 
 # A virtualenv at $(1); Debian's python3 needs python3-venv for that.
 make_venv = python3 -m venv $(1) || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y python3-venv && python3 -m venv $(1); }
@@ -22,16 +24,32 @@ $(BOOT)/bin/uv:
 	@echo "==> Installing uv from PyPI into $(BOOT) (once)"
 	@$(call make_venv,$(BOOT)) && $(BOOT)/bin/pip install --quiet --disable-pip-version-check uv
 
-# .venv holds exactly requirements.lock: with uv, or with pip when uv cannot be installed.
+# requirements.lock pins every package. .venv/.installed: .venv holds exactly the lock. .venv/.site: it holds
+# at least the site's packages (pyproject.toml's "site" extra, at the lock's versions), so a first make serve
+# does not wait for Playwright, ruff and the other test tools. Without uv, pip installs the whole lock.
 $(VENV)/.installed: requirements.lock
 	@echo "==> Python packages from requirements.lock into $(VENV)"
 	@if $(MAKE) --no-print-directory $(UV); then \
 		$(UV) venv --quiet --allow-existing --python python3 $(VENV) && $(UV) pip sync --python $(PY) requirements.lock; \
 	else \
-		echo "uv could not be installed: using pip (slower)"; \
-		{ $(call make_venv,$(VENV)); } && $(PY) -m pip install --disable-pip-version-check -r requirements.lock; \
+		$(MAKE) --no-print-directory pip-install; \
+	fi
+	@touch $@ $(VENV)/.site
+
+$(VENV)/.site: requirements.lock pyproject.toml
+	@echo "==> The site's Python packages (pyproject.toml [site], pinned by requirements.lock) into $(VENV)"
+	@if $(MAKE) --no-print-directory $(UV); then \
+		$(UV) venv --quiet --allow-existing --python python3 $(VENV) && \
+		$(UV) pip install --python $(PY) -r pyproject.toml --extra site -c requirements.lock; \
+	else \
+		$(MAKE) --no-print-directory pip-install && touch $(VENV)/.installed; \
 	fi
 	@touch $@
+
+.PHONY: pip-install
+pip-install:
+	@echo "uv could not be installed: using pip (slower)"
+	@$(call make_venv,$(VENV)) && $(PY) -m pip install --disable-pip-version-check -r requirements.lock
 
 node_modules/.installed: package-lock.json
 	@echo "==> Pyodide from package-lock.json into node_modules"
@@ -52,10 +70,10 @@ chromium:
 nginx:
 	@test -x /usr/sbin/nginx && test -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nginx libnginx-mod-http-brotli-static; }
 
-build: setup
+build: site-setup
 	$(PY) build.py build
 
-serve: setup
+serve: site-setup
 	@echo "==> Building and serving the site (dev build, Pyodide self-hosted)"
 	$(PY) build.py serve --dev-addr $(DEV_ADDR)
 

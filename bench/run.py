@@ -45,6 +45,7 @@ if str(BENCH) not in sys.path:
     sys.path.insert(0, str(BENCH))
 
 from chromium_pages import INIT_SCRIPT, SELECT_MANY, SELECT_ONCE, write_default_boot  # noqa: E402
+from first_serve import KEPT  # noqa: E402
 
 from buildlib import compress  # noqa: E402
 from buildlib.nginx import NginxServer  # noqa: E402
@@ -850,7 +851,9 @@ def main(argv: list[str] | None = None) -> int:
     table = report(args, info, (site_build, base_build), lh, desk, boot, notes)
     print(table)
     args.results.parent.mkdir(parents=True, exist_ok=True)
-    args.results.write_text(table)
+    old = args.results.read_text(encoding="utf-8") if args.results.exists() else ""
+    kept = f"\n{KEPT}{old.split(KEPT, 1)[1]}" if KEPT in old else ""  # bench/first_serve.py's section
+    args.results.write_text(table + kept)
     log(f"wrote {args.results}")
     return 0
 

@@ -17,7 +17,7 @@ Why each part is as it is:
   object's CSP list"; only blob:/data: workers inherit the page's). The page itself never compiles wasm, so
   the strictest policy that works is none. tests/test_security_browser.py proves it: the Desk goes live in
   Chromium with zero violations, and a wasm compile on the page's main thread is refused.
-- The CDN path (CDN mode only) is the exact pinned folder from desk.assets().index_url, never a host, as issue 6
+- The CDN path (CDN mode only) is the exact pinned folder (the Desk's index_url), never a host, as issue 6
   asks. Today's Desk does not need it on the page (its worker, outside this policy, does the fetching); it is
   on every page, not only the Desk's, because Material's instant navigation keeps the first page's policy in
   force (it appends the next page's meta too, so policies add up) while the visitor moves to the Desk.
