@@ -521,7 +521,7 @@ function setup(root) {
   on(ticketForm, "focusin", () => startEngine(config));
   on(ticketForm, "focusout", (event) => {
     if (!event.target.name) return;
-    touched.add(event.target.name); // a field is checked once the visitor leaves it, empty or not
+    if (event.target.value) touched.add(event.target.name); // passing through an empty field marks nothing
     checkTicket();
   });
   on($("copy-ticket"), "click", async () => {
