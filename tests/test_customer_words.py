@@ -5,11 +5,11 @@ anything a customer reads")."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import expect
+from test_site_browser import site_pages
 
 import policy_engine as engine
 from policy_engine.rules import RULES
@@ -43,16 +43,6 @@ def test_the_check_sees_ids_tool_names_and_case_letters():
         assert expected in found
     assert [p for p in found if p.strip() == "A."]
     assert problems("A refund may be limited. Cancellation is not available.") == []
-
-
-def site_pages(site_dir: Path) -> list[str]:
-    pages = []
-    for path in sorted(site_dir.rglob("index.html")):
-        url = path.parent.relative_to(site_dir).as_posix()
-        url = "" if url == "." else url + "/"
-        if not url.startswith(("search/", "assets/")):
-            pages.append(url)
-    return pages
 
 
 def visible_text(page) -> str:

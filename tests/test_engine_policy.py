@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from test_engine_properties import customer_texts
 
 from policy_engine import (
     RULES,
@@ -44,17 +45,6 @@ def role(decision, rule_id: str) -> str | None:
 
 def deciding(decision) -> str:
     return decision.reasons[decision.roles.index(DECIDES)].id
-
-
-def customer_texts(decision) -> list[str]:
-    """Every sentence of a decision that a customer reads."""
-    data = decision.to_dict()
-    texts = [data["headline"], data["next_step"]]
-    texts += [data[part][key] for part in ("cancellation", "refund") for key in ("word", "label", "summary")]
-    texts += [text for reason in data["reasons"] for text in (reason["title"], reason["text"])]
-    if data["would_change"]:
-        texts.append(data["would_change"]["text"])
-    return texts
 
 
 def rules_of(topic: Topic) -> list[str]:
