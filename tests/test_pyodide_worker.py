@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from buildlib import desk
-from policy_engine import POLICY_VERSION, bridge, case_key, decision_table
+from policy_engine import POLICY_VERSION, bridge
 
 pytestmark = pytest.mark.browser
 
@@ -101,16 +101,6 @@ def test_the_worker_decides_like_cpython(booted):
     params = {"status": "processing", "facts": ["wrong_link", "duplicate_order"]}
     reply = page.evaluate("(p) => window.__desk.call('d1', 'decide', p)", params)
     assert reply == {"type": "reply", "id": "d1", **json.loads(bridge.call("decide", json.dumps(params)))}
-
-
-def test_the_whole_decision_table_in_chromium_equals_cpythons(booted):
-    page, _, _ = booted
-    reply = page.evaluate("() => window.__desk.call(7, 'table', {})")
-    assert reply["ok"] is True
-    in_browser = {case_key(d["status"], d["facts"]): d for d in reply["value"]}
-    in_cpython = {case_key(d.status, d.facts): d.to_dict() for d in decision_table()}
-    assert in_browser.keys() == in_cpython.keys()
-    assert [key for key in in_cpython if in_browser[key] != in_cpython[key]] == []
 
 
 def test_engine_errors_come_back_as_error_replies(booted):
