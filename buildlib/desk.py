@@ -169,6 +169,8 @@ SAMPLE_LINKS = (
     "https://t.me/s/yourchannel", "https://t.me/+15551234567", "tg://resolve?domain=yourchannel&post=5",
     "tg://join?invite=AbCdEfGhIj", "tg://privatepost?channel=123&post=4", "tg://settings",
     "yourchannel.t.me", "https://example.com/x", "@a", "@bad__name", "", "x" * 3000, "https://t.me/",
+    "https://t.me/durov/s/12", "https://t.me/boost/durov", "https://t.me/addlist/abcdef", "https://t.me/shop_bot/store",
+    "@abcd", "https://telegram.dog/durov", "https://t.me/share", "@login",
 )
 
 

@@ -217,7 +217,7 @@ def draft_ticket(
         check = check_link(text)
         if not check.valid:
             problem = " ".join(check.problems)
-        elif not check.public:
+        elif check.problems:  # not public, or a note such as a collectible username
             warnings = check.problems
     keep(TicketField.TELEGRAM_LINK, text, problem)
 
