@@ -10,7 +10,7 @@ import policy_engine as engine
 from policy_engine.rules import RULES_BY_ID
 from policy_engine.tickets import PAYMENT_REQUIRED
 
-from . import desk_html
+from . import desk_markup
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -95,5 +95,5 @@ def page_context(page, config) -> dict:
         "section_title": section_title,
         "ticket_fields": list(engine.TicketField),
         "payment_fields": PAYMENT_REQUIRED,
-        **desk_html.context(page, config),
+        **desk_markup.context(page, config),
     }

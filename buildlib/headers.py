@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import csp, desk
+from . import csp, engine_bundle
 
 # Every response.
 COMMON = {
@@ -68,13 +68,13 @@ def content_type(name: str) -> str:
     return next((kind for kind, extensions in TYPES.items() if extension in extensions), "application/octet-stream")
 
 
-_HASH = f"[0-9a-f]{{{desk.HASH_LENGTH}}}"
-WORKER = rf"^/{re.escape(desk.ASSET_DIR)}/worker\.{_HASH}\.mjs$"
+_HASH = f"[0-9a-f]{{{engine_bundle.HASH_LENGTH}}}"
+WORKER = rf"^/{re.escape(engine_bundle.ASSET_DIR)}/worker\.{_HASH}\.mjs$"
 HASHED = "|".join((
-    rf"^/{re.escape(desk.ASSET_DIR)}/[^/]+\.{_HASH}\.[a-z]+$",  # the Desk's files: desk.<hash>.mjs, engine.<hash>.zip…
+    rf"^/{re.escape(engine_bundle.ASSET_DIR)}/[^/]+\.{_HASH}\.[a-z]+$",  # glue.<hash>.mjs, engine.<hash>.zip…
     r"^/assets/(javascripts|stylesheets)/([^/]+/)?[^/]+\.[0-9a-f]{8}\.min\.(js|css)(\.map)?$",  # Material's
 ))
-PYODIDE = "^/" + re.escape(desk.SELF_HOST_DIR.split("{")[0]) + r"[0-9][0-9.]*/"  # assets/pyodide/v<version>/
+PYODIDE = "^/" + re.escape(engine_bundle.SELF_HOST_DIR.split("{")[0]) + r"[0-9][0-9.]*/"  # assets/pyodide/v<version>/
 PAGE = r"\.html$"
 
 

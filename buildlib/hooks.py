@@ -1,8 +1,9 @@
 """MkDocs hook implementations; build.py re-exports them, and mkdocs.yml lists build.py under `hooks:`.
 
 Each concern lives in its own module; this file only wires them to MkDocs' events:
-pages (Jinja from the engine), desk (Decision Desk assets), desk_html (the Desk's markup),
-csp (Content-Security-Policy), drift (prose-rule drift and snapshots), compress (.gz/.br copies),
+pages (Jinja from the engine), engine_bundle (the engine and Pyodide packaged for the browser),
+desk_markup (the Desk's markup), desk_data (the answers as data), csp (Content-Security-Policy),
+drift (prose-rule drift and snapshots), compress (.gz/.br copies),
 headers (the response headers a web server sends: site/_headers).
 Every hook reads this build's options from the config it is given (options.options_of).
 """
@@ -11,13 +12,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import compress, csp, desk, desk_html, drift, headers, pages
+from . import compress, csp, desk_markup, drift, engine_bundle, headers, pages
 from .options import options_of
 
 
 def on_config(config):
     drift.check(config)
-    config["extra"][desk.CONFIG_KEY] = desk.prepare(options_of(config))
+    config["extra"][engine_bundle.CONFIG_KEY] = engine_bundle.prepare(options_of(config))
     return config
 
 
@@ -26,12 +27,12 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_content(html, page, config, files):
-    with desk.rendering(desk.desk_of(config).assets):
-        return desk_html.on_page_content(html, page, config)
+    with engine_bundle.rendering(engine_bundle.desk_of(config).assets):
+        return desk_markup.on_page_content(html, page, config)
 
 
 def _with_policy(output: str, config) -> str:
-    assets = desk.desk_of(config).assets
+    assets = engine_bundle.desk_of(config).assets
     return csp.apply(output, cdn_url=csp.cdn_source(assets.index_url, assets.mode), serving=options_of(config).dev)
 
 
@@ -46,7 +47,7 @@ def on_post_template(output_content, template_name, config):
 
 def on_post_build(config):
     site = Path(config["site_dir"])
-    desk.write(desk.desk_of(config), site)
+    engine_bundle.write(engine_bundle.desk_of(config), site)
     if not options_of(config).dev:
         headers.write_netlify(site)
         compress.precompress(site)

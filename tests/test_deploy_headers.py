@@ -68,7 +68,7 @@ def test_content_hashed_files_are_immutable_and_served_with_their_types(page, si
     page.goto(site_url)
     version_dir = one(site_dir, "assets/pyodide/v*")
     expected = {
-        one(site_dir, "assets/desk/desk.*.mjs"): "text/javascript; charset=utf-8",
+        one(site_dir, "assets/desk/glue.*.mjs"): "text/javascript; charset=utf-8",
         one(site_dir, "assets/desk/engine.*.zip"): "application/zip",
         one(site_dir, "assets/javascripts/bundle.*.min.js"): "text/javascript; charset=utf-8",
         one(site_dir, "assets/stylesheets/main.*.min.css"): "text/css; charset=utf-8",

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import policy_engine as engine
-from buildlib import desk_data, desk_html
+from buildlib import desk_data, desk_markup
 from policy_engine.snapshots import NOTICES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -142,7 +142,7 @@ def test_the_desk_shows_the_policy_version_in_words(desk):
     (version,) = by_id(desk, "decision-desk").find_all(lambda n: "dd-version" in n.attrs.get("class", ""))
     (time,) = version.find_all(lambda n: n.tag == "time")
     assert time.attrs["datetime"] == engine.POLICY_VERSION
-    assert time.text() == desk_html._human_date(engine.POLICY_VERSION)
+    assert time.text() == desk_markup._human_date(engine.POLICY_VERSION)
 
 
 def test_the_page_config_points_at_the_built_desk_assets(site_dir, desk, config):
@@ -218,7 +218,7 @@ def engine_sentences() -> set[str]:
 
 def widget_sources() -> dict[str, str]:
     sources = {path.name: path.read_text(encoding="utf-8") for path in WIDGET.glob("*.mjs")}
-    assert {"desk.mjs", "worker.mjs"} <= set(sources)
+    assert {"glue.mjs", "worker.mjs"} <= set(sources)
     return sources
 
 

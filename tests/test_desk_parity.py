@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 DESK = "cancellation/"
 LIMIT_MS = 120_000  # Pyodide boots in seconds on an idle machine; far slower on a busy 2-core one
 
-# The Desk's page config, resolved to absolute URLs as widget/desk.mjs resolves them.
+# The Desk's page config, resolved to absolute URLs as widget/glue.mjs resolves them.
 READ_CONFIG = """() => {
   const config = JSON.parse(document.getElementById('decision-desk-config').content.textContent);
   const abs = (url) => url == null ? null : new URL(url, location.href).href;

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from buildlib import desk
+from buildlib import engine_bundle
 from buildlib.options import BuildOptions
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,8 +28,8 @@ def built(site_dir: Path, pattern: str) -> Path:
 def test_the_pyodide_pin_is_the_installed_npm_package_and_what_the_site_loads(site_dir):
     pinned = json.loads((ROOT / "package.json").read_text())["devDependencies"]["pyodide"]
     installed = json.loads((ROOT / "node_modules" / "pyodide" / "package.json").read_text())["version"]
-    assert desk.pyodide_version() == pinned == installed
-    manifest = json.loads((site_dir / desk.MANIFEST).read_text())
+    assert engine_bundle.pyodide_version() == pinned == installed
+    manifest = json.loads((site_dir / engine_bundle.MANIFEST).read_text())
     assert manifest["pyodide_version"] == pinned
     assert (site_dir / f"assets/pyodide/v{pinned}").is_dir()
     page = (site_dir / "cancellation" / "index.html").read_text(encoding="utf-8")
@@ -39,22 +39,22 @@ def test_the_pyodide_pin_is_the_installed_npm_package_and_what_the_site_loads(si
 
 
 def test_the_pyodide_version_is_written_once_in_the_desk_sources():
-    version = desk.pyodide_version()
+    version = engine_bundle.pyodide_version()
     tools = sorted((ROOT / "widget" / "tools").glob("*"))
-    sources = [ROOT / "buildlib" / "desk.py", ROOT / "widget" / "worker.mjs", *tools]
+    sources = [ROOT / "buildlib" / "engine_bundle.py", ROOT / "widget" / "worker.mjs", *tools]
     for path in sources:
         assert version not in path.read_text(encoding="utf-8"), f"{path.name} repeats the Pyodide version"
 
 
 def test_cdn_mode_points_at_the_pinned_cdn_path_and_serves_engine_and_stdlib_itself(site_dir):
     # site_dir first: its build has filled .cache/desk, so this reuses the verified stdlib
-    assets = desk.prepare(BuildOptions(pyodide="cdn")).assets
-    assert assets.index_url == f"https://cdn.jsdelivr.net/pyodide/v{desk.pyodide_version()}/full/"
+    assets = engine_bundle.prepare(BuildOptions(pyodide="cdn")).assets
+    assert assets.index_url == f"https://cdn.jsdelivr.net/pyodide/v{engine_bundle.pyodide_version()}/full/"
     assert assets.mode == "cdn"
     for path in (assets.glue, assets.css, assets.worker, assets.engine, assets.stdlib, assets.lock):
         assert HASHED.match(path), path
-    self_host = desk.prepare(BuildOptions(pyodide="self-host")).assets
-    assert self_host.index_url == f"assets/pyodide/v{desk.pyodide_version()}/"
+    self_host = engine_bundle.prepare(BuildOptions(pyodide="self-host")).assets
+    assert self_host.index_url == f"assets/pyodide/v{engine_bundle.pyodide_version()}/"
 
 
 def test_every_desk_asset_is_named_by_its_content_hash(site_dir):
@@ -70,7 +70,7 @@ def test_every_desk_asset_is_named_by_its_content_hash(site_dir):
 
 
 def test_self_hosted_pyodide_core_files_match_the_npm_package(site_dir):
-    manifest = json.loads((site_dir / desk.MANIFEST).read_text())
+    manifest = json.loads((site_dir / engine_bundle.MANIFEST).read_text())
     files = manifest["files"]
     assert {Path(name).name for name in files} == {"pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm"}
     for relative, sha256 in files.items():
@@ -83,8 +83,8 @@ def test_self_hosted_pyodide_core_files_match_the_npm_package(site_dir):
 def test_the_engine_archive_holds_only_the_engine_its_snapshots_and_its_precompiled_modules(site_dir):
     archive = zipfile.ZipFile(built(site_dir, "assets/desk/engine.*.zip"))
     names = archive.namelist()
-    sources = {f"policy_engine/{p.name}" for p in desk.engine_sources()}
-    sources |= {f"policy_engine/snapshots/{p.name}" for p in desk.engine_snapshots()}
+    sources = {f"policy_engine/{p.name}" for p in engine_bundle.engine_sources()}
+    sources |= {f"policy_engine/snapshots/{p.name}" for p in engine_bundle.engine_snapshots()}
     assert sources <= set(names)
     assert any(name.startswith("policy_engine/snapshots/") and name.endswith(".json") for name in sources)
     extra = set(names) - sources
@@ -92,12 +92,12 @@ def test_the_engine_archive_holds_only_the_engine_its_snapshots_and_its_precompi
     assert not any("test" in n for n in names)
     for name in sources:
         assert archive.read(name) == (ROOT / name).read_bytes()
-    assert {info.date_time for info in archive.infolist()} == {desk.ZIP_DATE}
+    assert {info.date_time for info in archive.infolist()} == {engine_bundle.ZIP_DATE}
     assert names == sorted(names)
 
 
 def test_the_engine_archive_is_deterministic():
-    assert desk.engine_archive() == desk.engine_archive()
+    assert engine_bundle.engine_archive() == engine_bundle.engine_archive()
 
 
 def test_the_trimmed_stdlib_is_small_sourceless_bytecode(site_dir):
@@ -126,20 +126,20 @@ def test_the_lockfile_lists_no_packages(site_dir):
 def test_a_loose_pyodide_pin_stops_the_build_with_a_clear_message(tmp_path, monkeypatch, bad):
     package = tmp_path / "package.json"
     package.write_text(json.dumps({"devDependencies": {"pyodide": bad}}))
-    monkeypatch.setattr(desk, "PACKAGE_JSON", package)
+    monkeypatch.setattr(engine_bundle, "PACKAGE_JSON", package)
     with pytest.raises(Exception, match="pin an exact version"):
-        desk.pyodide_version()
+        engine_bundle.pyodide_version()
 
 
 def test_the_stdlib_cache_key_changes_with_the_engine():
-    calls = desk.exercise_calls()
-    engine = desk.engine_archive()
-    assert desk._stdlib_key(engine, "1", calls) != desk._stdlib_key(engine + b"x", "1", calls)
-    assert desk._stdlib_key(engine, "1", calls) != desk._stdlib_key(engine, "2", calls)
+    calls = engine_bundle.exercise_calls()
+    engine = engine_bundle.engine_archive()
+    assert engine_bundle._stdlib_key(engine, "1", calls) != engine_bundle._stdlib_key(engine + b"x", "1", calls)
+    assert engine_bundle._stdlib_key(engine, "1", calls) != engine_bundle._stdlib_key(engine, "2", calls)
 
 
 def test_the_built_worker_pins_the_entry_module_by_subresource_integrity(site_dir):
     worker = built(site_dir, "assets/desk/worker.*.mjs").read_text(encoding="utf-8")
     digest = hashlib.sha384((ROOT / "node_modules" / "pyodide" / "pyodide.mjs").read_bytes()).digest()
     assert f'"sha384-{base64.b64encode(digest).decode()}"' in worker
-    assert desk.WORKER_INTEGRITY_SLOT.decode() not in worker
+    assert engine_bundle.WORKER_INTEGRITY_SLOT.decode() not in worker

@@ -8,7 +8,7 @@ import json
 import subprocess
 from pathlib import Path
 
-from buildlib import desk
+from buildlib import engine_bundle
 from policy_engine import bridge
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +39,7 @@ def booted_like_the_worker(site_dir: Path, calls: list, tmp_path: Path) -> dict:
 
 
 def test_links_tickets_and_bad_input_get_the_same_replies_in_pyodide_as_in_cpython(site_dir, tmp_path):
-    calls = [call for call in desk.exercise_calls() if call[0] != "table"]
+    calls = [call for call in engine_bundle.exercise_calls() if call[0] != "table"]
     report = booted_like_the_worker(site_dir, calls, tmp_path)
     expected = [json.loads(bridge.call(method, json.dumps(params))) for method, params in calls]
     pairs = zip(report["replies"], expected, strict=True)
@@ -52,7 +52,7 @@ def test_boot_time_of_the_trimmed_stdlib_against_a_default_boot(site_dir, tmp_pa
     """Prints the numbers (a benchmark, not a timing assert): trimmed+precompiled vs default loadPyodide."""
     default = run_node("--default-boot")
     trimmed = booted_like_the_worker(site_dir, [["decide", {"status": "pending"}]], tmp_path)
-    assert default["pyodideVersion"] == trimmed["pyodideVersion"] == desk.pyodide_version()
+    assert default["pyodideVersion"] == trimmed["pyodideVersion"] == engine_bundle.pyodide_version()
     assert trimmed["replies"][0]["ok"] is True
     live = trimmed["bootMs"] + trimmed["engineMs"] + trimmed["callsMs"]
     print(f"\nNode boot: default loadPyodide {default['bootMs']} ms; trimmed stdlib {trimmed['bootMs']} ms "

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from buildlib import desk
+from buildlib import engine_bundle
 from policy_engine import POLICY_VERSION, bridge
 
 pytestmark = pytest.mark.browser
@@ -62,7 +62,7 @@ def built(site_dir: Path, pattern: str) -> str:
 def init_message(site_dir: Path, site_url: str, **overrides) -> dict:
     message = {
         "type": "init",
-        "indexURL": f"{site_url}assets/pyodide/v{desk.pyodide_version()}/",
+        "indexURL": f"{site_url}assets/pyodide/v{engine_bundle.pyodide_version()}/",
         "stdLibURL": site_url + built(site_dir, "assets/desk/stdlib.*.zip"),
         "engineURL": site_url + built(site_dir, "assets/desk/engine.*.zip"),
         "lockURL": site_url + built(site_dir, "assets/desk/lock.*.json"),
@@ -88,7 +88,7 @@ def booted(browser, site_dir, site_url):
 def test_the_worker_reports_ready_with_the_pinned_pyodide_and_the_policy_version(booted):
     page, ready, _ = booted
     assert ready["type"] == "ready", ready
-    assert ready["pyodideVersion"] == desk.pyodide_version()
+    assert ready["pyodideVersion"] == engine_bundle.pyodide_version()
     assert ready["policyVersion"] == POLICY_VERSION
     assert isinstance(ready["bootMs"], int) and ready["bootMs"] > 0
     stages = [m["stage"] for m in page.evaluate("() => window.__desk.messages") if m["type"] == "progress"]

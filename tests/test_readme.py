@@ -6,20 +6,20 @@ import re
 from pathlib import Path
 
 import policy_engine
-from buildlib import desk
+from buildlib import engine_bundle
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def test_the_readme_names_the_pinned_pyodide_version_and_no_other():
-    pinned = desk.pyodide_version()
+    pinned = engine_bundle.pyodide_version()
     named = set(re.findall(r"(?:Pyodide[^.\n]*?\(|pinned \(|/v)(\d+\.\d+\.\d+)", README))
     assert named == {pinned}, f"README names Pyodide {sorted(named)}, package.json pins {pinned}"
 
 
 def test_the_readme_gives_the_cdn_folder_the_build_uses():
-    assert desk.CDN_INDEX_URL.format(version=desk.pyodide_version()) in README
+    assert engine_bundle.CDN_INDEX_URL.format(version=engine_bundle.pyodide_version()) in README
 
 
 def test_the_readme_answer_link_carries_the_current_policy_version():

@@ -160,7 +160,7 @@ def test_the_old_answer_is_plain_json_for_the_desk(with_old_version):
 # --- The notice sentences are written once, in the engine ---------------------------------------------
 
 ROOT = Path(__file__).resolve().parent.parent
-DESK_GLUE = ROOT / "widget" / "desk.mjs"
+DESK_GLUE = ROOT / "widget" / "glue.mjs"
 PLACEHOLDERS = {"link_version", "current", "then"}
 
 
@@ -178,7 +178,7 @@ def written_in(source: str, template: str) -> list[str]:
 
 
 def test_the_desk_glue_writes_none_of_the_notice_sentences_itself():
-    """Drift guard: widget/desk.mjs fills the engine's templates from the page config, it never spells them."""
+    """Drift guard: widget/glue.mjs fills the engine's templates from the page config, it never spells them."""
     source = DESK_GLUE.read_text(encoding="utf-8")
     copied = {key: written_in(source, template) for key, template in snapshots.NOTICES.items()}
     assert {key: parts for key, parts in copied.items() if parts} == {}

@@ -15,7 +15,7 @@
 // A bad message gets an error reply; nothing the page sends can crash the worker.
 
 const ENGINE_DIR = "/home/pyodide/desk";
-// Subresource Integrity of the pinned pyodide.mjs, written here by the build (buildlib/desk.py).
+// Subresource Integrity of the pinned pyodide.mjs, written here by the build (buildlib/engine_bundle.py).
 const PYODIDE_MJS_INTEGRITY = "@PYODIDE_MJS_INTEGRITY@";
 const METHODS = ["decide", "check_link", "draft_ticket", "table", "link_answer"];
 const URL_FIELDS = ["indexURL", "stdLibURL", "engineURL", "lockURL"];

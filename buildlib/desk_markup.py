@@ -3,7 +3,7 @@
 A page asks for the Desk with `{{ decision_desk() }}`. That leaves a placeholder which survives Markdown;
 `on_page_content` swaps it for the markup rendered from buildlib/templates/desk.html.
 
-The answers themselves are data (buildlib/desk_data.py, one content-hashed file): widget/desk.mjs renders
+The answers themselves are data (buildlib/desk_data.py, one content-hashed file): widget/glue.mjs renders
 the engine's answer dict, from that file at once and from the engine in Pyodide once it is live. With
 JavaScript off, the page's own sections say what each status means, and the Desk says where.
 """
@@ -22,7 +22,7 @@ import policy_engine as engine
 from . import desk_data
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-PLACEHOLDER = "<!-- decision-desk: replaced by buildlib.desk_html.on_page_content -->"
+PLACEHOLDER = "<!-- decision-desk: replaced by buildlib.desk_markup.on_page_content -->"
 LIVE_TIMEOUT_MS = 10_000  # issue 4: a notice within 10 s when Pyodide cannot load
 
 
@@ -80,13 +80,13 @@ def relative(target: str, page_url: str) -> str:
 
 def _assets():
     """The hashed URLs of the Desk's glue, CSS, answers, worker and engine for the page being rendered."""
-    from . import desk
+    from . import engine_bundle
 
-    return desk.assets()
+    return engine_bundle.assets()
 
 
 def page_config(page_url: str) -> dict:
-    """What desk.mjs needs: asset URLs relative to the page and the time limit."""
+    """What widget/glue.mjs needs: asset URLs relative to the page and the time limit."""
     assets = _assets()
 
     def rel(path):

@@ -59,7 +59,7 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 STDLIB_OPTIMIZE = 2
 NODE_TIMEOUT = 300  # seconds for one Pyodide run under Node; a first boot takes a few
 
-log = logging.getLogger("mkdocs.hooks.desk")
+log = logging.getLogger("mkdocs.hooks.engine_bundle")
 
 
 @dataclass(frozen=True)
@@ -86,13 +86,13 @@ class DeskBuild:
     files: dict[str, bytes]
 
 
-# The assets of the page being rendered, for desk_html (which is handed only the page's URL); set by
+# The assets of the page being rendered, for desk_markup (which is handed only the page's URL); set by
 # `rendering()` around one call, never left behind between builds.
 _rendering: ContextVar[DeskAssets | None] = ContextVar("desk_assets", default=None)
 
 
 def _hashed(name: str, content: bytes) -> str:
-    """"desk.mjs" -> "assets/desk/desk.<first 10 hex of sha256>.mjs"."""
+    """"glue.mjs" -> "assets/desk/glue.<first 10 hex of sha256>.mjs"."""
     stem, _, suffix = name.partition(".")
     return f"{ASSET_DIR}/{stem}.{hashlib.sha256(content).hexdigest()[:HASH_LENGTH]}.{suffix}"
 
@@ -359,7 +359,7 @@ def prepare(options: BuildOptions) -> DeskBuild:
     else:
         stdlib, engine = pyodide_builds(engine_archive(), version, lock)
     files = {
-        "glue": ("desk.mjs", _read(WIDGET_DIR / "desk.mjs")),
+        "glue": ("glue.mjs", _read(WIDGET_DIR / "glue.mjs")),
         "css": ("desk.css", _read(WIDGET_DIR / "desk.css")),
         "answers": ("answers.json", desk_data.answers_json()),
         "worker": ("worker.mjs", worker_source()),
@@ -398,7 +398,7 @@ def assets() -> DeskAssets:
     """The Desk's asset paths for the page being rendered (inside `rendering()`)."""
     current = _rendering.get()
     if current is None:
-        raise BuildError("buildlib.desk.assets() was called outside desk.rendering()")
+        raise BuildError("buildlib.engine_bundle.assets() was called outside engine_bundle.rendering()")
     return current
 
 
