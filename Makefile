@@ -37,8 +37,8 @@ $(BOOT)/bin/uv:
 # at least the site's packages (pyproject.toml's "site" extra, at the lock's versions), so a first make serve
 # does not wait for Playwright, ruff and the other test tools. Without uv, pip installs the whole lock.
 $(VENV)/.installed: requirements.lock
-	@echo "==> Python packages from requirements.lock into $(VENV)"
 	@if $(MAKE) --no-print-directory $(UV); then \
+		echo "==> Python packages from requirements.lock into $(VENV), with uv"; \
 		$(UV) venv --quiet --allow-existing --python python3 $(VENV) && $(UV) pip sync --python $(PY) requirements.lock; \
 	else \
 		$(MAKE) --no-print-directory pip-install; \
@@ -46,8 +46,8 @@ $(VENV)/.installed: requirements.lock
 	@touch $@ $(VENV)/.site
 
 $(VENV)/.site: requirements.lock pyproject.toml
-	@echo "==> The site's Python packages (pyproject.toml [site], pinned by requirements.lock) into $(VENV)"
 	@if $(MAKE) --no-print-directory $(UV); then \
+		echo "==> The site's Python packages (pyproject.toml [site] at requirements.lock's pins) into $(VENV), with uv"; \
 		$(UV) venv --quiet --allow-existing --python python3 $(VENV) && \
 		$(UV) pip install --python $(PY) -r pyproject.toml --extra site -c requirements.lock; \
 	else \
@@ -57,7 +57,7 @@ $(VENV)/.site: requirements.lock pyproject.toml
 
 .PHONY: pip-install
 pip-install:
-	@echo "uv could not be installed: using pip (slower)"
+	@echo "==> uv could not be installed: Python packages from requirements.lock into $(VENV), with pip (slower)"
 	@$(call make_venv,$(VENV)) && $(PY) -m pip install --disable-pip-version-check -r requirements.lock
 
 node_modules/.installed: package-lock.json
@@ -82,7 +82,8 @@ nginx:
 build: site-setup
 	$(PY) build.py build
 
-serve: site-setup
+serve:
+	@$(MAKE) --no-print-directory -j2 site-setup
 	@echo "==> Building and serving the site (dev build, Pyodide self-hosted)"
 	$(PY) build.py serve --dev-addr $(DEV_ADDR)
 
