@@ -17,19 +17,28 @@ site-setup: $(VENV)/.site node_modules/.installed
 # A virtualenv at $(1); Debian's python3 needs python3-venv for that.
 make_venv = python3 -m venv $(1) || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y python3-venv && python3 -m venv $(1); }
 
-# uv sets up .venv in seconds: the one on PATH, else uv from PyPI in a small bootstrap venv (once).
+# uv sets up .venv in seconds: the one on PATH, else uv from PyPI in a small bootstrap venv (once). pip
+# installs it from the pip wheel Debian's python3-venv ships, which is much quicker than giving the bootstrap
+# venv a pip of its own (ensurepip compiles all of pip); where that wheel is missing, it does just that.
 UV := $(or $(shell command -v uv 2>/dev/null),$(BOOT)/bin/uv)
+PIP_WHEEL := $(firstword $(wildcard /usr/share/python-wheels/pip-*.whl))
+PIP_QUIET := --quiet --disable-pip-version-check
 
 $(BOOT)/bin/uv:
 	@echo "==> Installing uv from PyPI into $(BOOT) (once)"
-	@$(call make_venv,$(BOOT)) && $(BOOT)/bin/pip install --quiet --disable-pip-version-check uv
+	@if [ -n "$(PIP_WHEEL)" ]; then \
+		python3 -m venv --without-pip $(BOOT) && python3 -m zipfile -e $(PIP_WHEEL) $(BOOT)/pip && \
+		PYTHONPATH=$(BOOT)/pip $(BOOT)/bin/python -m pip install $(PIP_QUIET) --no-compile uv; \
+	else \
+		{ $(call make_venv,$(BOOT)); } && $(BOOT)/bin/pip install $(PIP_QUIET) uv; \
+	fi
 
 # requirements.lock pins every package. .venv/.installed: .venv holds exactly the lock. .venv/.site: it holds
 # at least the site's packages (pyproject.toml's "site" extra, at the lock's versions), so a first make serve
 # does not wait for Playwright, ruff and the other test tools. Without uv, pip installs the whole lock.
 $(VENV)/.installed: requirements.lock
-	@echo "==> Python packages from requirements.lock into $(VENV)"
 	@if $(MAKE) --no-print-directory $(UV); then \
+		echo "==> Python packages from requirements.lock into $(VENV), with uv"; \
 		$(UV) venv --quiet --allow-existing --python python3 $(VENV) && $(UV) pip sync --python $(PY) requirements.lock; \
 	else \
 		$(MAKE) --no-print-directory pip-install; \
@@ -37,8 +46,8 @@ $(VENV)/.installed: requirements.lock
 	@touch $@ $(VENV)/.site
 
 $(VENV)/.site: requirements.lock pyproject.toml
-	@echo "==> The site's Python packages (pyproject.toml [site], pinned by requirements.lock) into $(VENV)"
 	@if $(MAKE) --no-print-directory $(UV); then \
+		echo "==> The site's Python packages (pyproject.toml [site] at requirements.lock's pins) into $(VENV), with uv"; \
 		$(UV) venv --quiet --allow-existing --python python3 $(VENV) && \
 		$(UV) pip install --python $(PY) -r pyproject.toml --extra site -c requirements.lock; \
 	else \
@@ -48,7 +57,7 @@ $(VENV)/.site: requirements.lock pyproject.toml
 
 .PHONY: pip-install
 pip-install:
-	@echo "uv could not be installed: using pip (slower)"
+	@echo "==> uv could not be installed: Python packages from requirements.lock into $(VENV), with pip (slower)"
 	@$(call make_venv,$(VENV)) && $(PY) -m pip install --disable-pip-version-check -r requirements.lock
 
 node_modules/.installed: package-lock.json
@@ -73,7 +82,8 @@ nginx:
 build: site-setup
 	$(PY) build.py build
 
-serve: site-setup
+serve:
+	@$(MAKE) --no-print-directory -j2 site-setup
 	@echo "==> Building and serving the site (dev build, Pyodide self-hosted)"
 	$(PY) build.py serve --dev-addr $(DEV_ADDR)
 
