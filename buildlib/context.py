@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import policy_engine as engine
 from policy_engine.rules import RULES_BY_ID
 from policy_engine.tickets import PAYMENT_REQUIRED
 
-from . import desk_markup
+from . import desk_markup, drift
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,12 +59,10 @@ def nav_titles(config) -> dict[str, str]:
 def section_title(reference: str) -> str:
     """The heading text of the section a reference points to, read from its page's source."""
     page, _, anchor = reference.partition("#")
-    source = ROOT / "docs" / md_link(page)
-    pattern = re.compile(r"^#{1,6}\s+(.+?)\s*\{\s*#" + re.escape(anchor) + r"\s*\}\s*$", re.MULTILINE)
-    match = pattern.search(source.read_text(encoding="utf-8")) if source.is_file() else None
-    if match is None or "{" in match.group(1):
-        return anchor.replace("-", " ").capitalize()
-    return match.group(1)
+    source = drift.page_source(ROOT / "docs", page)
+    lines = drift.find_section(source.read_text(encoding="utf-8"), anchor) if source.is_file() else None
+    title = drift.heading_title(lines[0]) if lines else ""
+    return title if title and "{" not in title else anchor.replace("-", " ").capitalize()
 
 
 @cache

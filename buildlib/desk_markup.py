@@ -11,31 +11,15 @@ JavaScript off, the page's own sections say what each status means, and the Desk
 from __future__ import annotations
 
 import json
-from functools import cache
-from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 import policy_engine as engine
 
-from . import desk_data
+from . import desk_data, templating
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 PLACEHOLDER = "<!-- decision-desk: replaced by buildlib.desk_markup.on_page_content -->"
 LIVE_TIMEOUT_MS = 10_000  # issue 4: a notice within 10 s when Pyodide cannot load
-
-
-@cache
-def _env() -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(str(TEMPLATES)),
-        undefined=StrictUndefined,
-        autoescape=select_autoescape(default=True, default_for_string=True),
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    return env
 
 
 def context(page, config) -> dict:
@@ -116,20 +100,12 @@ def _json_for_template(value) -> Markup:
 
 # --- The Desk ------------------------------------------------------------------------------------
 
-def _human_date(iso: str) -> str:
-    """26 November 2026: a date a reader in any country understands."""
-    import datetime as dt
-
-    day = dt.date.fromisoformat(iso)
-    return f"{day.day} {day:%B %Y}"
-
-
 def render(page_url: str) -> str:
     """The Desk's markup for the page at `page_url`."""
     config = page_config(page_url)
     assets = _assets()
     revision = engine.REVISIONS[0]
-    return _env().get_template("desk.html").render(
+    return templating.environment().get_template("desk.html").render(
         statuses=list(engine.Status),
         facts=list(engine.Fact),
         ticket_fields=list(engine.TicketField),
@@ -140,7 +116,7 @@ def render(page_url: str) -> str:
         glue=relative(assets.glue, page_url) if assets else None,
         answers=relative(assets.answers, page_url) if assets else None,
         version=engine.POLICY_VERSION,
-        version_text=_human_date(revision.effective),
+        version_text=templating.human_date(revision.effective),
         changes_url=relative(f"changes/#{revision.anchor}", page_url),
         no_password_url=relative("no-password-required/", page_url),
         status_table_url="#order-status",

@@ -94,6 +94,13 @@ def _heading_ids(content: str) -> list[str]:
     return [token[1:] for token in match.group(1).split() if token.startswith("#") and len(token) > 1]
 
 
+def heading_title(line: str) -> str:
+    """A heading line's text without its #s and its { #id } attributes: "## Title { #x }" -> "Title"."""
+    heading = _HEADING.match(line)
+    content = (heading.group(2) or "") if heading else line
+    return _ATTRS.sub("", content).strip()
+
+
 def find_section(markdown: str, anchor: str) -> tuple[str, ...] | None:
     """The lines from the heading carrying `{ #anchor }` to the next heading of the same or higher level."""
     lines = markdown.splitlines()

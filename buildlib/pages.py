@@ -5,34 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment
 
 import policy_engine as engine
 
-from . import context
+from . import context, templating
 from .options import BuildError
+from .templating import human_date
 
-TEMPLATES = context.ROOT / "buildlib" / "templates"
 REQUIRED_META = ("description", "reviewed")
-
-
-def environment() -> Environment:
-    """The Jinja environment pages are rendered with; undefined names fail the build."""
-    env = Environment(
-        loader=FileSystemLoader(str(TEMPLATES)),
-        undefined=StrictUndefined,
-        autoescape=False,  # the output is Markdown; values are escaped explicitly with |e
-        keep_trailing_newline=True,
-    )
-    env.filters["human_date"] = human_date
-    env.filters["ticket_label"] = _ticket_label
-    return env
-
-
-def _ticket_label(name: str) -> str:
-    """A ticket field's label inside a sentence: "Correct Telegram link" -> "correct Telegram link"."""
-    label = engine.TicketField(name).label
-    return label[0].lower() + label[1:]
 
 
 def partials(env: Environment, names: dict) -> dict[str, Callable[..., str]]:
@@ -58,12 +39,6 @@ def _iso(value: object, page, key: str) -> str:
                          f"not {value!r}") from None
 
 
-def human_date(iso: str) -> str:
-    """A date a reader in any country understands: 26 November 2026."""
-    day = dt.date.fromisoformat(iso)
-    return f"{day.day} {day:%B %Y}"
-
-
 def apply_meta(page) -> None:
     """Check a page's front matter and fill in its dates; `effective` defaults to the policy version."""
     missing = [key for key in REQUIRED_META if not page.meta.get(key)]
@@ -82,7 +57,7 @@ def apply_meta(page) -> None:
 def render_markdown(markdown: str, page, config) -> str:
     """The page's Markdown with every {{ … }} and {% … %} filled from the engine."""
     apply_meta(page)
-    env = environment()
+    env = templating.environment()
     names = context.page_context(page, config)
     names.update(partials(env, names))
     template = env.from_string(markdown)

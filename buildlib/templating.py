@@ -1,0 +1,39 @@
+"""The build's one Jinja environment: Markdown templates and page text as they are, HTML templates autoescaped."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+import policy_engine as engine
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def human_date(iso: str) -> str:
+    """A date a reader in any country understands: 26 November 2026."""
+    day = dt.date.fromisoformat(iso)
+    return f"{day.day} {day:%B %Y}"
+
+
+def ticket_label(name: str) -> str:
+    """A ticket field's label inside a sentence: "Correct Telegram link" -> "correct Telegram link"."""
+    label = engine.TicketField(name).label
+    return label[0].lower() + label[1:]
+
+
+@cache
+def environment() -> Environment:
+    """Undefined names fail the build. Markdown output is escaped explicitly with |e; .html is autoescaped."""
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        undefined=StrictUndefined,
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False, default=False),
+        keep_trailing_newline=True,
+    )
+    env.filters["human_date"] = human_date
+    env.filters["ticket_label"] = ticket_label
+    return env
