@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import policy_engine as engine
-from buildlib import desk_data, desk_markup
+from buildlib import desk_data, templating
 from policy_engine.snapshots import NOTICES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -142,7 +142,7 @@ def test_the_desk_shows_the_policy_version_in_words(desk):
     (version,) = by_id(desk, "decision-desk").find_all(lambda n: "dd-version" in n.attrs.get("class", ""))
     (time,) = version.find_all(lambda n: n.tag == "time")
     assert time.attrs["datetime"] == engine.POLICY_VERSION
-    assert time.text() == desk_markup._human_date(engine.POLICY_VERSION)
+    assert time.text() == templating.human_date(engine.POLICY_VERSION)
 
 
 def test_the_page_config_points_at_the_built_desk_assets(site_dir, desk, config):
