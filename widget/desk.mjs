@@ -88,6 +88,9 @@ function startEngine(config) {
     stdLibURL: absolute(config.stdlib),
     engineURL: absolute(config.engine),
     lockURL: absolute(config.lock),
+    snapshotURL: absolute(config.snapshot),
+    snapshotIntegrity: config.snapshotIntegrity,
+    snapshotKey: config.snapshotKey,
   });
 }
 
