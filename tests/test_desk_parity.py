@@ -112,9 +112,9 @@ def test_the_form_shows_the_shipped_answer_for_every_choice_it_can_make(context,
     context.route("**/assets/desk/worker.*.mjs", lambda route: route.abort())
     page = context.new_page()
     open_desk(page, site_url)
-    page.wait_for_selector('#decision-desk[data-engine-state="failed"]', state="attached")
     page.locator("label[for=dd-s-pending]").click()  # the shipped answers have arrived once a click shows one
     page.wait_for_selector('#decision-result[data-status="pending"]')
+    page.wait_for_selector('#decision-desk[data-engine-state="failed"]', state="attached")  # the click started it
     seen = page.evaluate(DRIVE_FORM, offered_cases())
     problems = []
     for (status, facts), shown in zip(offered_cases(), seen, strict=True):
