@@ -185,6 +185,7 @@ INIT_SCRIPT = """
           const data = event.data;
           if (data && data.type === "ready" && bench.bootMs === null) {
             bench.bootMs = data.bootMs ?? null;
+            bench.snapshot = (data.phases && data.phases.snapshot) || null;
             bench.workerReadyAt = performance.now();
           }
         });
@@ -279,3 +280,32 @@ def write_default_boot(target: Path, pyodide_dir: Path, engine_dir: Path) -> Non
             shutil.copy2(path, target / "engine" / relative)
             files.append(relative)
     (target / "engine" / "files.json").write_text(json.dumps(files))
+
+# In a page of the built site: start the Desk's own worker from the page config, with the memory snapshot or
+# (fresh=true) without it, and time from creating the worker to its first `decide` reply. Returns
+# {ms, snapshot: ready.phases.snapshot} or {error}.
+BOOT_DESK_WORKER = """
+async (fresh) => {
+  const config = JSON.parse(document.getElementById("decision-desk-config").content.textContent);
+  const abs = (url) => (url == null ? null : new URL(url, location.href).href);
+  const start = performance.now();
+  const worker = new Worker(abs(config.worker), { type: "module" });
+  const snapshot = fresh ? {} : {
+    snapshotURL: abs(config.snapshot), snapshotIntegrity: config.snapshotIntegrity, snapshotKey: config.snapshotKey,
+  };
+  const next = (type) => new Promise((resolve) => {
+    worker.onerror = (event) => resolve({ type: "failed", message: String(event.message) });
+    worker.onmessage = (event) => { if (type.includes(event.data.type)) resolve(event.data); };
+  });
+  const ready = next(["ready", "failed"]);
+  worker.postMessage({ type: "init", indexURL: abs(config.indexURL), stdLibURL: abs(config.stdlib),
+    engineURL: abs(config.engine), lockURL: abs(config.lock), ...snapshot });
+  const outcome = await ready;
+  if (outcome.type !== "ready") { worker.terminate(); return { error: outcome.message }; }
+  const replied = next(["reply"]);
+  worker.postMessage({ type: "call", id: 1, method: "decide", params: { status: "pending" } });
+  await replied;
+  worker.terminate();
+  return { ms: performance.now() - start, snapshot: outcome.phases.snapshot };
+}
+"""

@@ -39,6 +39,7 @@ BROTLI_QUALITY = 11
 COMPRESSIBLE = frozenset({
     ".html", ".htm", ".css", ".js", ".mjs", ".cjs", ".json", ".map", ".svg", ".xml", ".txt", ".md",
     ".csv", ".webmanifest", ".ico", ".ttf", ".otf", ".wasm", ".zip", ".tar",
+    ".bin",  # the Desk's memory snapshot: a 30 MB heap, mostly zeros
 })
 ENCODINGS = (".gz", ".br")
 

@@ -13,6 +13,12 @@ table, links, tickets, old policy versions, bad input) answers exactly as in CPy
 engine's modules, which join its sources in the engine archive. The verified results are cached in
 .cache/desk/, keyed by everything they depend on, so a rebuild skips Node entirely. A dev build (the
 live-reload server) skips Node altogether: it ships Pyodide's own full stdlib and the engine's sources.
+
+A production build also ships a Pyodide memory snapshot of that interpreter with the engine imported
+(widget/tools/make-snapshot.mjs), so the worker restores Python instead of starting it. Its key covers
+the Pyodide version and wasm, the stdlib and the engine archive; the build bakes the key into the snapshot
+and into the page config, and the worker restores only a snapshot carrying the key it was given, with the
+bytes checked by Subresource Integrity. Anything else, and any failure, is a normal boot.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ WIDGET_DIR = ROOT / "widget"
 TOOLS_DIR = WIDGET_DIR / "tools"
 PYODIDE_DIR = ROOT / "node_modules" / "pyodide"
 CACHE_DIR = ROOT / ".cache" / "desk"
+SNAPSHOT_CACHE_DIR = ROOT / ".cache" / "desk-snapshot"
 PACKAGE_JSON = ROOT / "package.json"
 SNAPSHOT_DIR = "snapshots"  # policy_engine/snapshots/, as policy_engine.snapshots.SNAPSHOT_DIR names it
 
@@ -76,6 +83,9 @@ class DeskAssets:
     index_url: str
     pyodide_version: str
     mode: str
+    snapshot: str | None = None  # the memory snapshot (production builds), with its SRI and key
+    snapshot_integrity: str | None = None
+    snapshot_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -324,6 +334,51 @@ def _prune_cache(keep: Path, entries: int = 4) -> None:
             shutil.rmtree(stale, ignore_errors=True)
 
 
+# --- The memory snapshot -----------------------------------------------------------------------
+
+def snapshot_key(version: str, stdlib: bytes, engine: bytes, lock: bytes) -> str:
+    """What a snapshot is valid for: the Pyodide version and wasm, the stdlib, the engine archive and the lock."""
+    digest = hashlib.sha256()
+    for part in (version.encode(), (PYODIDE_DIR / "pyodide.asm.wasm").read_bytes(), stdlib, engine, lock):
+        digest.update(hashlib.sha256(part).digest())
+    return digest.hexdigest()[:20]
+
+
+def memory_snapshot(version: str, stdlib: bytes, engine: bytes, lock: bytes) -> tuple[bytes, str]:
+    """(snapshot, key): the worker's interpreter with the engine imported, made by Pyodide under Node,
+    restored once there and checked against CPython; from .cache/desk-snapshot/ when nothing changed."""
+    key = snapshot_key(version, stdlib, engine, lock)
+    tool = hashlib.sha256(_tool("make-snapshot.mjs").read_bytes()).hexdigest()[:10]
+    cached = SNAPSHOT_CACHE_DIR / f"{key}-{tool}.bin"
+    if cached.is_file():
+        return cached.read_bytes(), key
+    log.info("Decision Desk: making the memory snapshot with Pyodide under Node (once per engine change)")
+    with tempfile.TemporaryDirectory(prefix="desk-snapshot-") as tmp:
+        work = Path(tmp)
+        for name, content in (("stdlib.zip", stdlib), ("engine.zip", engine), ("lock.json", lock)):
+            (work / name).write_bytes(content)
+        out = work / "snapshot.bin"
+        report = json.loads(_node("make-snapshot.mjs", "--engine", str(work / "engine.zip"), "--stdlib",
+                                  str(work / "stdlib.zip"), "--lock", str(work / "lock.json"), "--key", key,
+                                  "--out", str(out), what="making the memory snapshot"))
+        want = _cpython_replies([["decide", {"status": "pending", "facts": []}]])[0]
+        if report.get("restoredKey") != key or report.get("restoredReply") != want:
+            raise BuildError("the memory snapshot, restored under Node, does not answer as CPython does: "
+                             f"{json.dumps(report.get('restoredReply'))[:300]}")
+        snapshot = out.read_bytes()
+    SNAPSHOT_CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
+    partial.write_bytes(snapshot)
+    partial.replace(cached)
+    for stale in sorted(SNAPSHOT_CACHE_DIR.glob("*.bin"), key=lambda p: p.stat().st_mtime, reverse=True)[2:]:
+        stale.unlink(missing_ok=True)
+    return snapshot, key
+
+
+def _integrity(content: bytes) -> str:
+    return "sha384-" + base64.b64encode(hashlib.sha384(content).digest()).decode()
+
+
 # --- The build's view ---------------------------------------------------------------------------
 
 def _read(path: Path) -> bytes:
@@ -343,8 +398,7 @@ def worker_source() -> bytes:
 
 def entry_integrity() -> str:
     """The SRI string of node_modules/pyodide/pyodide.mjs, the entry module the worker imports."""
-    digest = hashlib.sha384((PYODIDE_DIR / "pyodide.mjs").read_bytes()).digest()
-    return "sha384-" + base64.b64encode(digest).decode()
+    return _integrity((PYODIDE_DIR / "pyodide.mjs").read_bytes())
 
 
 def prepare(options: BuildOptions) -> DeskBuild:
@@ -367,10 +421,15 @@ def prepare(options: BuildOptions) -> DeskBuild:
         "stdlib": ("stdlib.zip", stdlib),
         "lock": ("lock.json", lock),
     }
+    snapshot = {}
+    if not options.dev:  # always served from the site itself, in CDN mode too
+        content, key = memory_snapshot(version, stdlib, engine, lock)
+        files["snapshot"] = ("snapshot.bin", content)
+        snapshot = {"snapshot_integrity": _integrity(content), "snapshot_key": key}
     paths = {key: _hashed(name, content) for key, (name, content) in files.items()}
     cdn = options.pyodide == "cdn"
     index_url = CDN_INDEX_URL.format(version=version) if cdn else SELF_HOST_DIR.format(version=version) + "/"
-    assets = DeskAssets(**paths, index_url=index_url, pyodide_version=version, mode=options.pyodide)
+    assets = DeskAssets(**paths, **snapshot, index_url=index_url, pyodide_version=version, mode=options.pyodide)
     log.info(f"Decision Desk: Pyodide {version} from {index_url}"
              + (" (dev build: Pyodide's full stdlib, not the trimmed one)" if options.dev else ""))
     return DeskBuild(assets, {paths[key]: content for key, (_, content) in files.items()})

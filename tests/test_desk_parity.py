@@ -21,11 +21,14 @@ READ_CONFIG = """() => {
   const config = JSON.parse(document.getElementById('decision-desk-config').content.textContent);
   const abs = (url) => url == null ? null : new URL(url, location.href).href;
   return {answers: abs(config.answers), worker: abs(config.worker), indexURL: abs(config.indexURL),
-          stdLibURL: abs(config.stdlib), engineURL: abs(config.engine), lockURL: abs(config.lock)};
+          stdLibURL: abs(config.stdlib), engineURL: abs(config.engine), lockURL: abs(config.lock),
+          snapshotURL: abs(config.snapshot), snapshotIntegrity: config.snapshotIntegrity,
+          snapshotKey: config.snapshotKey};
 }"""
 
-# Start the site's worker the way the glue does, then ask it for every case and fetch the shipped answers.
-RUN_CASES = """async ({config, cases, limitMs}) => {
+# Start the site's worker the way the glue does (from the build's memory snapshot, or with a fresh boot when
+# `fresh`), then ask it for every case and fetch the shipped answers.
+RUN_CASES = """async ({config, cases, limitMs, fresh}) => {
   const worker = new Worker(config.worker, {type: 'module'});
   const waiting = new Map();
   const booted = new Promise((resolve, reject) => {
@@ -37,9 +40,11 @@ RUN_CASES = """async ({config, cases, limitMs}) => {
       else if (data.type === 'reply' && waiting.has(data.id)) { waiting.get(data.id)(data); waiting.delete(data.id); }
     });
   });
+  const snapshot = fresh ? {} : {snapshotURL: config.snapshotURL, snapshotIntegrity: config.snapshotIntegrity,
+                                 snapshotKey: config.snapshotKey};
   worker.postMessage({type: 'init', indexURL: config.indexURL, stdLibURL: config.stdLibURL,
-                      engineURL: config.engineURL, lockURL: config.lockURL});
-  await booted;
+                      engineURL: config.engineURL, lockURL: config.lockURL, ...snapshot});
+  const ready = await booted;
   const call = (id, params) => new Promise((resolve) => {
     waiting.set(id, resolve);
     worker.postMessage({type: 'call', id, method: 'decide', params});
@@ -48,7 +53,7 @@ RUN_CASES = """async ({config, cases, limitMs}) => {
   for (const [index, [status, facts]] of cases.entries()) live.push(await call(index, {status, facts}));
   worker.terminate();
   const shipped = await (await fetch(config.answers)).json();
-  return {live, shipped};
+  return {live, shipped, snapshot: ready.phases.snapshot};
 }"""
 
 # Tick each case in the real form (engine blocked, so each answer is the shipped one) and read what it shows.
@@ -80,7 +85,8 @@ def open_desk(page, site_url: str, query: str = "") -> None:
     page.wait_for_selector('#decision-desk[data-desk-setup="1"]', state="attached")
 
 
-def test_every_offered_choice_gets_the_same_answer_live_in_pyodide_shipped_and_in_cpython(page, site_url):
+@pytest.mark.parametrize("boot", ["restored", "none"], ids=["from the memory snapshot", "fresh boot"])
+def test_every_offered_choice_gets_the_same_answer_live_in_pyodide_shipped_and_in_cpython(page, site_url, boot):
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(site_url + DESK, wait_until="domcontentloaded")
@@ -88,7 +94,8 @@ def test_every_offered_choice_gets_the_same_answer_live_in_pyodide_shipped_and_i
     page.goto(site_url)  # no Desk here: the only Pyodide running is the one this test starts
     cases = offered_cases()
     assert len(cases) > len(engine.Status) * 8
-    got = page.evaluate(RUN_CASES, {"config": config, "cases": cases, "limitMs": LIMIT_MS})
+    got = page.evaluate(RUN_CASES, {"config": config, "cases": cases, "limitMs": LIMIT_MS, "fresh": boot == "none"})
+    assert got["snapshot"] == boot
     shipped = got["shipped"]["answers"]
     assert set(shipped) == {desk_data.form_query(s, f) for s, f in desk_data.cases()}
     mismatched = []
@@ -105,9 +112,9 @@ def test_the_form_shows_the_shipped_answer_for_every_choice_it_can_make(context,
     context.route("**/assets/desk/worker.*.mjs", lambda route: route.abort())
     page = context.new_page()
     open_desk(page, site_url)
-    page.wait_for_selector('#decision-desk[data-engine-state="failed"]', state="attached")
     page.locator("label[for=dd-s-pending]").click()  # the shipped answers have arrived once a click shows one
     page.wait_for_selector('#decision-result[data-status="pending"]')
+    page.wait_for_selector('#decision-desk[data-engine-state="failed"]', state="attached")  # the click started it
     seen = page.evaluate(DRIVE_FORM, offered_cases())
     problems = []
     for (status, facts), shown in zip(offered_cases(), seen, strict=True):

@@ -15,7 +15,7 @@ from buildlib import engine_bundle
 from buildlib.options import BuildOptions
 
 ROOT = Path(__file__).resolve().parent.parent
-HASHED = re.compile(r"^assets/desk/(?P<stem>[a-z]+)\.(?P<hash>[0-9a-f]{10})\.(?P<ext>mjs|css|zip|json)$")
+HASHED = re.compile(r"^assets/desk/(?P<stem>[a-z]+)\.(?P<hash>[0-9a-f]{10})\.(?P<ext>mjs|css|zip|json|bin)$")
 
 
 def built(site_dir: Path, pattern: str) -> Path:
@@ -51,22 +51,22 @@ def test_cdn_mode_points_at_the_pinned_cdn_path_and_serves_engine_and_stdlib_its
     assets = engine_bundle.prepare(BuildOptions(pyodide="cdn")).assets
     assert assets.index_url == f"https://cdn.jsdelivr.net/pyodide/v{engine_bundle.pyodide_version()}/full/"
     assert assets.mode == "cdn"
-    for path in (assets.glue, assets.css, assets.worker, assets.engine, assets.stdlib, assets.lock):
-        assert HASHED.match(path), path
+    for path in (assets.glue, assets.css, assets.worker, assets.engine, assets.stdlib, assets.lock, assets.snapshot):
+        assert HASHED.match(path), path  # the memory snapshot too: always from the site itself
     self_host = engine_bundle.prepare(BuildOptions(pyodide="self-host")).assets
     assert self_host.index_url == f"assets/pyodide/v{engine_bundle.pyodide_version()}/"
 
 
 def test_every_desk_asset_is_named_by_its_content_hash(site_dir):
     names = [p.relative_to(site_dir).as_posix() for p in (site_dir / "assets" / "desk").iterdir()
-             if p.suffix in (".mjs", ".css", ".zip", ".json") and p.name != "pyodide-manifest.json"]
+             if p.suffix in (".mjs", ".css", ".zip", ".json", ".bin") and p.name != "pyodide-manifest.json"]
     stems = set()
     for name in names:
         match = HASHED.match(name)
         assert match, f"{name} is not content-hashed"
         assert hashlib.sha256((site_dir / name).read_bytes()).hexdigest()[:10] == match["hash"], name
         stems.add(match["stem"])
-    assert {"desk", "worker", "engine", "stdlib", "lock"} <= stems
+    assert {"desk", "worker", "engine", "stdlib", "lock", "snapshot"} <= stems
 
 
 def test_self_hosted_pyodide_core_files_match_the_npm_package(site_dir):
@@ -143,3 +143,22 @@ def test_the_built_worker_pins_the_entry_module_by_subresource_integrity(site_di
     digest = hashlib.sha384((ROOT / "node_modules" / "pyodide" / "pyodide.mjs").read_bytes()).digest()
     assert f'"sha384-{base64.b64encode(digest).decode()}"' in worker
     assert engine_bundle.WORKER_INTEGRITY_SLOT.decode() not in worker
+
+
+def test_the_snapshot_key_covers_the_pyodide_version_the_stdlib_the_engine_and_the_lock():
+    key = engine_bundle.snapshot_key("1", b"stdlib", b"engine", b"lock")
+    assert key != engine_bundle.snapshot_key("2", b"stdlib", b"engine", b"lock")
+    assert key != engine_bundle.snapshot_key("1", b"stdlib2", b"engine", b"lock")
+    assert key != engine_bundle.snapshot_key("1", b"stdlib", b"engine2", b"lock")
+    assert key != engine_bundle.snapshot_key("1", b"stdlib", b"engine", b"lock2")
+
+
+def test_the_page_names_the_snapshot_built_from_its_own_stdlib_and_engine_with_its_integrity(site_dir):
+    page = (site_dir / "cancellation" / "index.html").read_text(encoding="utf-8")
+    config = json.loads(re.search(r'id="decision-desk-config"[^>]*>(.*?)</template>', page, re.S)[1])
+    page_dir = site_dir / "cancellation"
+    snapshot = (page_dir / config["snapshot"]).resolve().read_bytes()
+    assert config["snapshotIntegrity"] == "sha384-" + base64.b64encode(hashlib.sha384(snapshot).digest()).decode()
+    stdlib, engine, lock = ((page_dir / config[key]).resolve().read_bytes() for key in ("stdlib", "engine", "lock"))
+    assert config["snapshotKey"] == engine_bundle.snapshot_key(engine_bundle.pyodide_version(), stdlib, engine, lock)
+    assert config["snapshotKey"].encode() in snapshot  # baked in: the worker checks it after a restore

@@ -3,6 +3,8 @@ it boots Pyodide from the site alone, answers like CPython, and survives bad mes
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -11,6 +13,7 @@ import pytest
 
 from buildlib import engine_bundle
 from policy_engine import POLICY_VERSION, bridge
+from policy_engine.snapshots import available_versions
 
 pytestmark = pytest.mark.browser
 
@@ -202,3 +205,75 @@ def test_a_missing_core_file_is_reported_as_failed_instead_of_hanging(context, s
     outcome = _boot_outcome(context, site_dir, site_url)
     assert outcome["type"] == "failed", outcome
     assert outcome["message"] and "Traceback" not in outcome["message"]
+
+
+# --- The memory snapshot: restored when it is this build's, refused (and a normal boot) when not ---------
+
+READ_SNAPSHOT = """() => {
+  const config = JSON.parse(document.getElementById('decision-desk-config').content.textContent);
+  return {snapshotURL: new URL(config.snapshot, location.href).href, snapshotIntegrity: config.snapshotIntegrity,
+          snapshotKey: config.snapshotKey};
+}"""
+
+
+def _boot_with_snapshot(context, site_dir, site_url, **overrides) -> tuple:
+    """Start the built worker with the page's snapshot (or overrides of it); (page, first ready/failed message)."""
+    page = context.new_page()
+    page.goto(site_url + "cancellation/")
+    snapshot = {**page.evaluate(READ_SNAPSHOT), **overrides}
+    worker = site_url + built(site_dir, "assets/desk/worker.*.mjs")
+    init = init_message(site_dir, site_url, **snapshot)
+    page.evaluate(START, {"worker": worker, "init": init, "limitMs": LIMIT_MS})
+    return page, page.evaluate("() => window.__desk.next((m) => m.type === 'failed' || m.type === 'ready')")
+
+
+def _answers_like_cpython(page) -> None:
+    params = {"status": "processing", "facts": ["wrong_link"]}
+    reply = page.evaluate("(p) => window.__desk.call('s1', 'decide', p)", params)
+    assert reply == {"type": "reply", "id": "s1", **json.loads(bridge.call("decide", json.dumps(params)))}
+    # an old answer link is read from the engine archive's files: unpacked again after a restore
+    older = min(available_versions(engine_bundle.ENGINE_DIR / engine_bundle.SNAPSHOT_DIR))
+    assert older != POLICY_VERSION
+    old = {"v": older, "status": "processing", "facts": ["wrong_link"]}
+    reply = page.evaluate("(p) => window.__desk.call('s2', 'link_answer', p)", old)
+    assert reply == {"type": "reply", "id": "s2", **json.loads(bridge.call("link_answer", json.dumps(old)))}
+
+
+def test_the_worker_restores_the_built_snapshot_and_answers_like_cpython(context, site_dir, site_url):
+    page, ready = _boot_with_snapshot(context, site_dir, site_url)
+    assert ready["type"] == "ready", ready
+    assert ready["phases"]["snapshot"] == "restored"
+    assert ready["pyodideVersion"] == engine_bundle.pyodide_version() and ready["policyVersion"] == POLICY_VERSION
+    _answers_like_cpython(page)
+    print(f"\nworker boot from the snapshot in Chromium (self-host, loopback): {ready['bootMs']} ms")
+
+
+def test_a_corrupted_snapshot_fails_its_integrity_check_and_the_worker_boots_normally(context, site_dir, site_url):
+    body = bytearray((site_dir / built(site_dir, "assets/desk/snapshot.*.bin")).read_bytes())
+    body[len(body) // 2] ^= 0xFF  # one byte of the heap, past Pyodide's own header check
+
+    def corrupted(route):
+        route.fulfill(status=200, body=bytes(body), headers={"content-type": "application/octet-stream"})
+
+    context.route("**/desk/snapshot.*.bin", corrupted)
+    page, ready = _boot_with_snapshot(context, site_dir, site_url)
+    assert ready["type"] == "ready", ready
+    assert ready["phases"]["snapshot"].startswith("refused:") and "integrity" in ready["phases"]["snapshot"]
+    _answers_like_cpython(page)
+
+
+def test_a_snapshot_of_another_build_is_refused_and_the_worker_boots_normally(context, site_dir, site_url):
+    page, ready = _boot_with_snapshot(context, site_dir, site_url, snapshotKey="another-build")
+    assert ready["type"] == "ready", ready
+    assert ready["phases"]["snapshot"] == "refused: the snapshot is not the one this page was built with"
+    _answers_like_cpython(page)
+
+
+def test_bytes_that_are_no_pyodide_snapshot_are_refused_and_the_worker_boots_normally(context, site_dir, site_url):
+    foreign = bytes(range(256)) * 4096  # passes the integrity it is given; Pyodide refuses it
+    integrity = "sha384-" + base64.b64encode(hashlib.sha384(foreign).digest()).decode()
+    context.route("**/desk/snapshot.*.bin", lambda route: route.fulfill(status=200, body=foreign))
+    page, ready = _boot_with_snapshot(context, site_dir, site_url, snapshotIntegrity=integrity)
+    assert ready["type"] == "ready", ready
+    assert ready["phases"]["snapshot"].startswith("refused:")
+    _answers_like_cpython(page)

@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import expect
 
 import policy_engine as engine
-from buildlib import desk
+from buildlib import engine_bundle
 from policy_engine import bridge, snapshots
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,11 +57,11 @@ def test_bad_link_answer_input_gets_the_usual_clear_error(params, kind, says):
 
 
 def test_the_engine_archive_carries_the_snapshots_for_importlib_resources():
-    archive = zipfile.ZipFile(io.BytesIO(desk.engine_archive()))
+    archive = zipfile.ZipFile(io.BytesIO(engine_bundle.engine_archive()))
     names = archive.namelist()
     for path in (ROOT / "policy_engine" / "snapshots").glob("*.json"):
         assert archive.read(f"policy_engine/snapshots/{path.name}") == path.read_bytes()
-    assert names == sorted(names) and desk.engine_archive() == desk.engine_archive()
+    assert names == sorted(names) and engine_bundle.engine_archive() == engine_bundle.engine_archive()
 
 
 def test_the_builds_pyodide_check_exercises_every_kind_of_link_version(tmp_path, monkeypatch):
@@ -71,8 +71,8 @@ def test_the_builds_pyodide_check_exercises_every_kind_of_link_version(tmp_path,
     shutil.copy(source, folder / f"{OLD}.json")
     older = (date.fromisoformat(OLD) - timedelta(days=30)).isoformat()
     (folder / f"{older}.json").write_text(source.read_text(encoding="utf-8").replace(OLD, older), encoding="utf-8")
-    monkeypatch.setattr(desk, "ENGINE_DIR", tmp_path)
-    versions = [params.get("v") for method, params in desk.exercise_calls() if method == "link_answer"]
+    monkeypatch.setattr(engine_bundle, "ENGINE_DIR", tmp_path)
+    versions = [params.get("v") for method, params in engine_bundle.exercise_calls() if method == "link_answer"]
     kinds = {snapshots.link_answer(v, "pending")["version"] for v in versions if v is None or isinstance(v, str)}
     assert {"current", "missing", "unknown", "malformed"} <= kinds
     assert older in versions and 7 in versions

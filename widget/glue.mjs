@@ -3,7 +3,7 @@
 // 1. The answer at once: the build ships every answer the engine gives, exactly as `decide --json` prints it,
 //    in one content-hashed file keyed by the query string the form makes. A selection shows its answer from it.
 // 2. Then live: the engine runs in Pyodide in a module worker (widget/worker.mjs), started when the visitor shows
-//    intent, the Desk comes into view or the page is idle, or at once for an answer link. Once ready it answers
+//    intent (a pointer over the Desk, focus, a choice), or at once for an answer link. Once ready it answers
 //    every selection (data-engine="pyodide"). If it cannot load, the shipped answers keep working.
 // 3. The state lives in the URL (?status=…&fact=…&v=…). Values the form does not know are ignored with one
 //    fixed sentence; nothing from the URL is ever shown back or put into the page as HTML.
@@ -88,6 +88,9 @@ function startEngine(config) {
     stdLibURL: absolute(config.stdlib),
     engineURL: absolute(config.engine),
     lockURL: absolute(config.lock),
+    snapshotURL: absolute(config.snapshot),
+    snapshotIntegrity: config.snapshotIntegrity,
+    snapshotKey: config.snapshotKey,
   });
 }
 
@@ -537,29 +540,16 @@ function setup(root) {
     ticketCopied.textContent = (await copyText(ticketText, root)) ? words["ticket-copied"] : words["ticket-manual"];
   });
 
-  // -- start the live engine: at once for an answer link, else on intent, in view, or when idle --
+  // -- start the live engine: at once for an answer link, else when the visitor shows intent --
+  // Not merely because the Desk is in view or the page is idle: on a phone the Desk is in view as the page
+  // loads, and a boot then competes with the page's own work for the CPU (Lighthouse's TBT counted it).
+  // Until the engine is live every choice is answered from the shipped answers, and a restore from the
+  // memory snapshot makes the wait short. A visitor who never comes near the Desk downloads no Pyodide.
 
   const start = () => startEngine(config);
   on(root, "focusin", start);
   on(root, "pointerenter", start);
-  const afterLoad = () => {
-    if ("IntersectionObserver" in window) {
-      const observer = new IntersectionObserver((entries) => {
-        if (entries.some((entry) => entry.isIntersecting)) start();
-      });
-      observer.observe(root);
-      cleanups.push(() => observer.disconnect());
-    }
-    if ("requestIdleCallback" in window) {
-      const handle = requestIdleCallback(start, { timeout: 4000 });
-      cleanups.push(() => cancelIdleCallback(handle));
-    } else {
-      const handle = setTimeout(start, 2000);
-      cleanups.push(() => clearTimeout(handle));
-    }
-  };
-  if (document.readyState === "complete") afterLoad();
-  else on(window, "load", afterLoad, { once: true });
+  on(root, "pointerdown", start);
 
   // -- first paint: restore the choice from the URL, then show its answer --
 

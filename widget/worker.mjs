@@ -1,7 +1,8 @@
 // The Decision Desk's module worker: boots Pyodide off the main thread and answers with policy_engine.
 //
 // Protocol (page -> worker):
-//   {type: "init", indexURL, stdLibURL, engineURL, lockURL}      absolute URLs, resolved by the page
+//   {type: "init", indexURL, stdLibURL, engineURL, lockURL,      absolute URLs, resolved by the page
+//    snapshotURL, snapshotIntegrity, snapshotKey}                optional: the build's memory snapshot
 //   {type: "call", id, method, params}   method: decide | check_link | draft_ticket | table | link_answer
 // Worker -> page:
 //   {type: "progress", stage: "download" | "start" | "engine", detail}
@@ -13,12 +14,22 @@
 // archive carries the outcome snapshots of older policy versions (policy_engine/snapshots/*.json), so
 // link_answer answers an old link as it was answered then, with no other download.
 // A bad message gets an error reply; nothing the page sends can crash the worker.
+//
+// The memory snapshot (buildlib/engine_bundle.py) is Python with the engine already imported, so a restore skips
+// Python's start-up and the engine import. It is used only when its bytes pass snapshotIntegrity and the
+// restored interpreter carries snapshotKey (the build's key over the Pyodide version and wasm, the stdlib
+// and the engine archive); Pyodide itself refuses a snapshot of another build. A restore keeps the heap
+// but not the file system, so the engine archive is unpacked again (old links read its JSON files), and
+// `random` is reseeded. If anything about the restore fails, the worker boots the normal way in the same
+// page load; `ready.phases.snapshot` says "restored", "none" or "refused: <why>".
 
 const ENGINE_DIR = "/home/pyodide/desk";
 // Subresource Integrity of the pinned pyodide.mjs, written here by the build (buildlib/engine_bundle.py).
 const PYODIDE_MJS_INTEGRITY = "@PYODIDE_MJS_INTEGRITY@";
 const METHODS = ["decide", "check_link", "draft_ticket", "table", "link_answer"];
-const URL_FIELDS = ["indexURL", "stdLibURL", "engineURL", "lockURL"];
+const URL_FIELDS = ["indexURL", "stdLibURL", "engineURL", "lockURL", "snapshotURL"];
+const OPTIONAL_URLS = ["lockURL", "snapshotURL"];
+const AFTER_RESTORE = 'import sys\nif "random" in sys.modules: sys.modules["random"].seed()';
 
 let boot = null; // the Promise of the bridge's `call`, once init has arrived
 let outcome = null; // the ready or failed message, to repeat to a second init
@@ -97,16 +108,63 @@ async function importPyodide(indexURL) {
 // ended (init: the init message arrived; pyodideMjs: pyodide.mjs fetched, verified and imported;
 // loadPyodide: wasm compiled and Python started; engineFetched; unpacked: the engine archive unpacked;
 // imported: policy_engine.bridge imported; ready), and when each download finished as the browser saw it
-// (Resource Timing: asmMjsNet, wasmNet, stdlibNet, engineNet).
+// (Resource Timing: asmMjsNet, wasmNet, stdlibNet, engineNet, snapshotNet). `snapshot` is not a time: it
+// says whether the memory snapshot was "restored", "none" was given, or it was "refused: <why>".
 function timings(marks) {
   const phases = { ...marks };
-  const names = { "pyodide.asm.mjs": "asmMjs", "pyodide.asm.wasm": "wasm", "stdlib": "stdlib", "engine": "engine" };
+  const names = { "pyodide.asm.mjs": "asmMjs", "pyodide.asm.wasm": "wasm", "stdlib": "stdlib", "engine": "engine", "snapshot": "snapshot" };
   for (const entry of performance.getEntriesByType("resource")) {
     const file = entry.name.split("/").pop().split("?")[0];
     const key = names[file] || Object.entries(names).find(([prefix]) => file.startsWith(`${prefix}.`))?.[1];
     if (key) phases[`${key}Net`] = Math.round(entry.responseEnd);
   }
   return phases;
+}
+
+// loadPyodide, with Pyodide's console-only failures turned into a rejection.
+async function startPython(loadPyodide, options) {
+  const watcher = watchConsole();
+  try {
+    return await Promise.race([loadPyodide(options), watcher.failed]);
+  } finally {
+    watcher.restore();
+  }
+}
+
+// The snapshot's bytes, checked against the integrity the page was built with.
+async function fetchSnapshot(config) {
+  if (!config.snapshotIntegrity || !config.snapshotKey) throw new Error("no integrity or key given for the snapshot");
+  let response;
+  try {
+    response = await fetch(config.snapshotURL, { integrity: config.snapshotIntegrity });
+  } catch (error) {
+    throw new Error(`not downloaded or failed its integrity check (${describe(error)})`);
+  }
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+// Restore the snapshot (rejects unless it carries the expected key). Pyodide awaits the snapshot's download
+// only once it has started fetching its own files, so the downloads run side by side.
+async function restore(loadPyodide, options, snapshot, key) {
+  const pyodide = await startPython(loadPyodide, { ...options, _loadSnapshot: snapshot });
+  if (pyodide.runPython("import sys; getattr(sys, '_desk_snapshot_key', None)") !== key) {
+    throw new Error("the snapshot is not the one this page was built with");
+  }
+  return pyodide;
+}
+
+// The engine into a started (or restored) Python: its archive unpacked into the file system, its bridge imported.
+async function loadEngine(pyodide, engine, restored, mark) {
+  mark("loadPyodide");
+  progress("engine", "Loading the policy engine");
+  const archive = await engine;
+  mark("engineFetched");
+  pyodide.unpackArchive(archive, "zip", { extractDir: ENGINE_DIR });
+  mark("unpacked");
+  pyodide.runPython(`import sys\nif ${JSON.stringify(ENGINE_DIR)} not in sys.path: sys.path.insert(0, ${JSON.stringify(ENGINE_DIR)})`);
+  if (restored) pyodide.runPython(AFTER_RESTORE);
+  return pyodide.pyimport("policy_engine.bridge");
 }
 
 async function start(config) {
@@ -118,35 +176,36 @@ async function start(config) {
   progress("download", "Downloading Pyodide and the policy engine");
   const engine = fetchBytes(config.engineURL, "The policy engine");
   const lock = config.lockURL ? fetchText(config.lockURL, "The Pyodide lockfile") : undefined;
-  engine.catch(() => {}); // awaited below; do not report it twice
-  if (lock) lock.catch(() => {});
+  const snapshot = config.snapshotURL ? fetchSnapshot(config) : undefined;
+  for (const pending of [engine, lock, snapshot]) if (pending) pending.catch(() => {}); // awaited below
   const { loadPyodide } = await importPyodide(config.indexURL);
   mark("pyodideMjs");
   const lockFileContents = await lock; // tiny, fetched alongside pyodide.mjs; a failure stops here
   progress("start", "Starting Python");
-  const watcher = watchConsole();
-  let pyodide;
-  try {
-    const options = {
-      indexURL: config.indexURL,
-      stdLibURL: config.stdLibURL,
-      packages: [],
-      stdout: () => {},
-      stderr: () => {},
-    };
-    if (lockFileContents) options.lockFileContents = lockFileContents;
-    pyodide = await Promise.race([loadPyodide(options), watcher.failed]);
-  } finally {
-    watcher.restore();
+  const options = {
+    indexURL: config.indexURL,
+    stdLibURL: config.stdLibURL,
+    packages: [],
+    stdout: () => {},
+    stderr: () => {},
+  };
+  if (lockFileContents) options.lockFileContents = lockFileContents;
+  let pyodide = null;
+  let bridge = null;
+  marks.snapshot = "none";
+  if (snapshot) {
+    try {
+      pyodide = await restore(loadPyodide, options, snapshot, config.snapshotKey);
+      bridge = await loadEngine(pyodide, engine, true, mark);
+      marks.snapshot = "restored";
+    } catch (error) {
+      marks.snapshot = `refused: ${describe(error)}`;
+    }
   }
-  mark("loadPyodide");
-  progress("engine", "Loading the policy engine");
-  const archive = await engine;
-  mark("engineFetched");
-  pyodide.unpackArchive(archive, "zip", { extractDir: ENGINE_DIR });
-  mark("unpacked");
-  pyodide.runPython(`import sys\nif ${JSON.stringify(ENGINE_DIR)} not in sys.path: sys.path.insert(0, ${JSON.stringify(ENGINE_DIR)})`);
-  const bridge = pyodide.pyimport("policy_engine.bridge");
+  if (!bridge) {
+    pyodide = await startPython(loadPyodide, options);
+    bridge = await loadEngine(pyodide, engine, false, mark);
+  }
   const call = bridge.call;
   mark("imported");
   const policyVersion = bridge.policy_version();
@@ -167,7 +226,7 @@ function init(message) {
     if (outcome) post(outcome);
     return;
   }
-  const missing = URL_FIELDS.filter((field) => field !== "lockURL" && typeof message[field] !== "string");
+  const missing = URL_FIELDS.filter((field) => !OPTIONAL_URLS.includes(field) && typeof message[field] !== "string");
   if (missing.length) {
     post({ type: "failed", message: `The init message lacks ${missing.join(", ")}.` });
     return;
@@ -176,13 +235,17 @@ function init(message) {
   try {
     for (const field of URL_FIELDS) {
       const value = message[field];
-      if (value == null && field === "lockURL") continue;
+      if (value == null && OPTIONAL_URLS.includes(field)) continue;
       const url = new URL(value);
       config[field] = field === "indexURL" && !url.href.endsWith("/") ? `${url.href}/` : url.href;
     }
   } catch {
     post({ type: "failed", message: "The init message has a URL that is not absolute." });
     return;
+  }
+  if (config.snapshotURL) {
+    config.snapshotIntegrity = typeof message.snapshotIntegrity === "string" ? message.snapshotIntegrity : null;
+    config.snapshotKey = typeof message.snapshotKey === "string" ? message.snapshotKey : null;
   }
   boot = start(config);
   boot.catch((error) => {
