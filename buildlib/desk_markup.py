@@ -80,7 +80,6 @@ def page_config(page_url: str) -> dict:
         "version": engine.POLICY_VERSION,
         "answers": rel(assets.answers),
         "root": relative("", page_url),
-        "page": page_url,
         "worker": rel(assets.worker),
         "engine": rel(assets.engine),
         "stdlib": rel(assets.stdlib),
@@ -89,8 +88,6 @@ def page_config(page_url: str) -> dict:
         "snapshotIntegrity": assets.snapshot_integrity,
         "snapshotKey": assets.snapshot_key,
         "indexURL": rel(assets.index_url),
-        "pyodideVersion": assets.pyodide_version,
-        "mode": assets.mode,
         "timeoutMs": LIVE_TIMEOUT_MS,
     }
 

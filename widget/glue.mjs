@@ -21,9 +21,7 @@ const OUR_KEYS = ["status", "fact", "v"];
 
 const engine = {
   state: "idle", // idle | loading | slow (past the time limit, still trying) | ready | failed
-  stage: "",
   message: "",
-  pyodideVersion: "",
   worker: null,
   timer: 0,
   nextId: 1,
@@ -58,7 +56,6 @@ function startEngine(config) {
     return;
   }
   engine.state = "loading";
-  engine.stage = "Starting";
   notifyEngine();
   const seconds = Math.round(config.timeoutMs / 1000);
   // Past the time limit the visitor is told, and keeps the prerendered answers; a worker that is merely slow
@@ -97,13 +94,9 @@ function startEngine(config) {
 function onWorkerMessage(message, config) {
   if (!message || typeof message !== "object") return;
   const starting = engine.state === "loading" || engine.state === "slow";
-  if (message.type === "progress" && starting) {
-    engine.stage = String(message.detail || message.stage || "");
-    notifyEngine();
-  } else if (message.type === "ready" && starting) {
+  if (message.type === "ready" && starting) {
     clearTimeout(engine.timer);
     engine.state = "ready";
-    engine.pyodideVersion = String(message.pyodideVersion || "");
     notifyEngine();
   } else if (message.type === "failed") {
     failEngine(String(message.message || "it failed to start"));
