@@ -63,11 +63,13 @@ class Watch:
         self.foreign: list[str] = []
         self.dialogs: list[str] = []
         self.requests = 0
+        self.navigations = 0  # main-frame navigations so far: a request they cut off is the test's doing
+        self.started: dict = {}
         context.expose_function("__reportCspViolation", lambda violation: self.violations.append(violation))
         context.add_init_script(CSP_LISTENER)
         context.on("console", self._console)
         context.on("weberror", lambda error: self.page_errors.append(str(error.error)))
-        context.on("requestfailed", lambda r: self.failed.append(f"{r.method} {r.url}: {r.failure}"))
+        context.on("requestfailed", self._failed)
         context.on("response", self._response)
         context.on("request", self._request)
         context.on("dialog", self._dialog)
@@ -75,6 +77,15 @@ class Watch:
     def _console(self, message) -> None:
         if message.type == "error":
             self.console_errors.append(f"{message.text} @ {message.location.get('url')}")
+
+    def _failed(self, request) -> None:
+        """A request the browser aborted because the test moved to another page is not a visitor's failure
+        (under load, Material's search worker may still be loading when the next goto starts); any other
+        failure, an abort on a page that stayed put included, is."""
+        cut_off = (request.failure == "net::ERR_ABORTED"
+                   and self.started.pop(request, self.navigations) != self.navigations)
+        if not cut_off:
+            self.failed.append(f"{request.method} {request.url}: {request.failure}")
 
     def _dialog(self, dialog) -> None:
         self.dialogs.append(f"{dialog.type}: {dialog.message}")
@@ -86,6 +97,9 @@ class Watch:
 
     def _request(self, request) -> None:
         self.requests += 1
+        if request.is_navigation_request() and request.frame.parent_frame is None:
+            self.navigations += 1  # a new document in the tab: what the last one was still loading is cut off
+        self.started[request] = self.navigations
         if not request.url.startswith(("data:", "blob:")) and not request.url.startswith(tuple(self.allowed)):
             self.foreign.append(request.url)
 
