@@ -31,3 +31,11 @@ class TicketFieldError(PolicyInputError):
 
 class UnknownPolicyVersionError(PolicyInputError):
     """A policy version that is not a date, or that has no snapshot."""
+
+
+class UnknownLanguageError(PolicyInputError):
+    """A language the engine has no catalog for."""
+
+
+class CatalogMissingError(RuntimeError):
+    """A language's compiled catalog (.mo) is not there: the checkout was not built (a setup fault, not input)."""
