@@ -58,6 +58,7 @@ CORE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
 FULL_STDLIB = "python_stdlib.zip"  # Pyodide's own, untrimmed: what a dev build ships
 MANIFEST = f"{ASSET_DIR}/pyodide-manifest.json"
 WORKER_INTEGRITY_SLOT = b"@PYODIDE_MJS_INTEGRITY@"  # in widget/worker.mjs; the build writes the SRI there
+WORKER_LOCK_SLOT = b'"@PYODIDE_LOCK@"'  # in widget/worker.mjs; the build writes the lockfile there, as a JSON string
 HASH_LENGTH = 10
 CONFIG_KEY = "policy_site_desk"  # config.extra[CONFIG_KEY]: this build's DeskBuild, set by the on_config hook
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -388,11 +389,13 @@ def _read(path: Path) -> bytes:
         raise BuildError(f"the Decision Desk needs {path.relative_to(ROOT)}, which is missing") from None
 
 
-def worker_source() -> bytes:
-    """widget/worker.mjs with the Subresource Integrity of the pinned pyodide.mjs filled in."""
+def worker_source(lock: bytes) -> bytes:
+    """widget/worker.mjs with the Subresource Integrity of the pinned pyodide.mjs and the lockfile filled in."""
     source = _read(WIDGET_DIR / "worker.mjs")
-    if WORKER_INTEGRITY_SLOT not in source:
-        raise BuildError(f"widget/worker.mjs lost its {WORKER_INTEGRITY_SLOT.decode()} placeholder")
+    for slot in (WORKER_INTEGRITY_SLOT, WORKER_LOCK_SLOT):
+        if slot not in source:
+            raise BuildError(f"widget/worker.mjs lost its {slot.decode()} placeholder")
+    source = source.replace(WORKER_LOCK_SLOT, json.dumps(lock.decode()).encode())
     return source.replace(WORKER_INTEGRITY_SLOT, entry_integrity().encode())
 
 
@@ -416,7 +419,7 @@ def prepare(options: BuildOptions) -> DeskBuild:
         "glue": ("glue.mjs", _read(WIDGET_DIR / "glue.mjs")),
         "css": ("desk.css", _read(WIDGET_DIR / "desk.css")),
         "answers": ("answers.json", desk_data.answers_json()),
-        "worker": ("worker.mjs", worker_source()),
+        "worker": ("worker.mjs", worker_source(lock)),
         "engine": ("engine.zip", engine),
         "stdlib": ("stdlib.zip", stdlib),
         "lock": ("lock.json", lock),

@@ -84,7 +84,6 @@ function startEngine(config) {
     indexURL: absolute(config.indexURL),
     stdLibURL: absolute(config.stdlib),
     engineURL: absolute(config.engine),
-    lockURL: absolute(config.lock),
     snapshotURL: absolute(config.snapshot),
     snapshotIntegrity: config.snapshotIntegrity,
     snapshotKey: config.snapshotKey,

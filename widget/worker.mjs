@@ -1,7 +1,8 @@
 // The Decision Desk's module worker: boots Pyodide off the main thread and answers with policy_engine.
 //
 // Protocol (page -> worker):
-//   {type: "init", indexURL, stdLibURL, engineURL, lockURL,      absolute URLs, resolved by the page
+//   {type: "init", indexURL, stdLibURL, engineURL, lockURL,      absolute URLs, resolved by the page (lockURL
+//                                                                  optional: the build's lockfile is in here)
 //    snapshotURL, snapshotIntegrity, snapshotKey}                optional: the build's memory snapshot
 //   {type: "call", id, method, params}   method: decide | check_link | draft_ticket | table | link_answer
 // Worker -> page:
@@ -9,10 +10,11 @@
 //   {type: "ready", pyodideVersion, policyVersion, bootMs, phases}  or  {type: "failed", message}
 //     phases: where bootMs went, in ms (see `timings`); for the bench and for debugging, not for display
 //   {type: "reply", id, ok: true, value}  or  {type: "reply", id, ok: false, error: {kind, message, problems}}
-// No micropip, no package downloads: the trimmed stdlib comes from stdLibURL, the lockfile from
-// lockURL (passed as lockFileContents), the engine archive is unpacked with pyodide.unpackArchive. The
-// archive carries the outcome snapshots of older policy versions (policy_engine/snapshots/*.json), so
-// link_answer answers an old link as it was answered then, with no other download.
+// No micropip, no package downloads: the trimmed stdlib comes from stdLibURL, the lockfile (passed as
+// lockFileContents) from lockURL or else from this file (one request fewer), the engine archive is
+// unpacked with pyodide.unpackArchive. The archive carries the outcome snapshots of older policy versions
+// (policy_engine/snapshots/*.json), so link_answer answers an old link as it was answered then, with no
+// other download.
 // A bad message gets an error reply; nothing the page sends can crash the worker.
 //
 // The memory snapshot (buildlib/engine_bundle.py) is Python with the engine already imported, so a restore skips
@@ -26,6 +28,8 @@
 const ENGINE_DIR = "/home/pyodide/desk";
 // Subresource Integrity of the pinned pyodide.mjs, written here by the build (buildlib/engine_bundle.py).
 const PYODIDE_MJS_INTEGRITY = "@PYODIDE_MJS_INTEGRITY@";
+// The build's lockfile (no packages), a JSON string written here by the build; used when no lockURL is given.
+const BUILT_LOCK = "@PYODIDE_LOCK@";
 const METHODS = ["decide", "check_link", "draft_ticket", "table", "link_answer"];
 const URL_FIELDS = ["indexURL", "stdLibURL", "engineURL", "lockURL", "snapshotURL"];
 const OPTIONAL_URLS = ["lockURL", "snapshotURL"];
@@ -175,7 +179,8 @@ async function start(config) {
   };
   progress("download", "Downloading Pyodide and the policy engine");
   const engine = fetchBytes(config.engineURL, "The policy engine");
-  const lock = config.lockURL ? fetchText(config.lockURL, "The Pyodide lockfile") : undefined;
+  const built = BUILT_LOCK.startsWith("@") ? undefined : BUILT_LOCK;
+  const lock = config.lockURL ? fetchText(config.lockURL, "The Pyodide lockfile") : Promise.resolve(built);
   const snapshot = config.snapshotURL ? fetchSnapshot(config) : undefined;
   for (const pending of [engine, lock, snapshot]) if (pending) pending.catch(() => {}); // awaited below
   const { loadPyodide } = await importPyodide(config.indexURL);
