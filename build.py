@@ -27,10 +27,12 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 from buildlib.hooks import (  # noqa: E402,F401  (needs ROOT on sys.path first)
     on_config,
     on_page_content,
+    on_page_context,
     on_page_markdown,
     on_post_build,
     on_post_page,
     on_post_template,
+    on_template_context,
 )
 from buildlib.options import PYODIDE_MODES, BuildError, BuildOptions, extra_with  # noqa: E402
 

@@ -86,6 +86,8 @@ class DeskAssets:
     snapshot: str | None = None  # the memory snapshot (production builds), with its SRI and key
     snapshot_integrity: str | None = None
     snapshot_key: str | None = None
+    lang: str = "en"  # the language of the pages this build renders (policy_engine.i18n)
+    catalog: str | None = None  # that language's compiled catalog (.mo), for the worker; None for English
 
 
 @dataclass(frozen=True)
@@ -401,8 +403,22 @@ def entry_integrity() -> str:
     return _integrity((PYODIDE_DIR / "pyodide.mjs").read_bytes())
 
 
-def prepare(options: BuildOptions) -> DeskBuild:
-    """Compute every Desk asset (and its content-hashed name) for a build with these options."""
+def catalog_bytes(lang: str) -> bytes | None:
+    """The compiled catalog of a language the pages are in, which its Desk's worker installs; None for English."""
+    from policy_engine.i18n import SOURCE_LANGUAGE, catalog_path
+
+    if lang == SOURCE_LANGUAGE:
+        return None
+    path = Path(catalog_path(lang))
+    if not path.is_file():
+        raise BuildError(f"the {lang!r} catalog is not compiled ({path.relative_to(ROOT)} is missing): "
+                         "run `python build.py catalogs`")
+    return path.read_bytes()
+
+
+def prepare(options: BuildOptions, lang: str = "en") -> DeskBuild:
+    """Compute every Desk asset (and its content-hashed name) for a build with these options, for pages in
+    `lang`: its answers, in that language, and its catalog. The other files are the same in every language."""
     from . import desk_data
 
     version = pyodide_version()
@@ -421,6 +437,9 @@ def prepare(options: BuildOptions) -> DeskBuild:
         "stdlib": ("stdlib.zip", stdlib),
         "lock": ("lock.json", lock),
     }
+    catalog = catalog_bytes(lang)
+    if catalog is not None:
+        files["catalog"] = (f"{lang}.mo", catalog)
     snapshot = {}
     if not options.dev:  # always served from the site itself, in CDN mode too
         content, key = memory_snapshot(version, stdlib, engine, lock)
@@ -429,7 +448,8 @@ def prepare(options: BuildOptions) -> DeskBuild:
     paths = {key: _hashed(name, content) for key, (name, content) in files.items()}
     cdn = options.pyodide == "cdn"
     index_url = CDN_INDEX_URL.format(version=version) if cdn else SELF_HOST_DIR.format(version=version) + "/"
-    assets = DeskAssets(**paths, **snapshot, index_url=index_url, pyodide_version=version, mode=options.pyodide)
+    assets = DeskAssets(**paths, **snapshot, index_url=index_url, pyodide_version=version, mode=options.pyodide,
+                        lang=lang)
     log.info(f"Decision Desk: Pyodide {version} from {index_url}"
              + (" (dev build: Pyodide's full stdlib, not the trimmed one)" if options.dev else ""))
     return DeskBuild(assets, {paths[key]: content for key, (_, content) in files.items()})
