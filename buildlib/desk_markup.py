@@ -15,6 +15,7 @@ import json
 from markupsafe import Markup
 
 import policy_engine as engine
+from policy_engine.i18n import _
 
 from . import desk_data, templating
 
@@ -106,6 +107,16 @@ def _json_for_template(value) -> Markup:
 
 # --- The Desk ------------------------------------------------------------------------------------
 
+def ticket_languages(lang: str) -> list[dict]:
+    """The languages a ticket can be drafted in on a page in `lang`: its own and English, which every page can
+    answer in without another catalog. An English page offers no choice (it ships no other catalog)."""
+    from policy_engine.i18n import LANGUAGE_NAMES, SOURCE_LANGUAGE
+
+    if lang == SOURCE_LANGUAGE:
+        return []
+    return [{"code": code, "name": LANGUAGE_NAMES[code], "current": code == lang} for code in (lang, SOURCE_LANGUAGE)]
+
+
 def render(page_url: str, lang_root: str = "") -> str:
     """The Desk's markup for the page at `page_url` (a path in the site tree) of the language at `lang_root`."""
     config = page_config(page_url, lang_root)
@@ -115,6 +126,8 @@ def render(page_url: str, lang_root: str = "") -> str:
         statuses=list(engine.Status),
         facts=list(engine.Fact),
         ticket_fields=list(engine.TicketField),
+        ticket_languages=ticket_languages(assets.lang),
+        ticket_language_legend=_("Language of your ticket"),
         conditional_fields=[f.value for f in engine.tickets.CONDITIONAL],
         every_answer=desk_data.every_answer_rules(),
         config_json=_json_for_template(config),
