@@ -156,10 +156,14 @@ def _deterministic_zip(files: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def engine_archive() -> bytes:
+def engine_archive(catalogs: bool = False) -> bytes:
     """A deterministic zip of policy_engine/*.py and its snapshots/*.json (no tests, no caches); the build
-    adds the modules' .pyc."""
+    adds the modules' .pyc. With `catalogs`, also every compiled catalog (for trimming the stdlib only: each
+    page ships its own catalog beside the archive)."""
     files = {f"policy_engine/{path.name}": path.read_bytes() for path in engine_sources()}
+    if catalogs:
+        files |= {path.relative_to(ROOT).as_posix(): path.read_bytes()
+                  for path in sorted((ENGINE_DIR / "locale").glob("*/LC_MESSAGES/*.mo"))}
     files |= {f"policy_engine/{SNAPSHOT_DIR}/{path.name}": path.read_bytes() for path in engine_snapshots()}
     return _deterministic_zip(files)
 
@@ -281,6 +285,15 @@ def _stdlib_key(engine: bytes, version: str, calls: list) -> str:
     return digest.hexdigest()[:20]
 
 
+def _with_catalogs(engine: bytes) -> bytes:
+    """The engine archive plus every compiled catalog, for the stdlib trim to exercise every language."""
+    with zipfile.ZipFile(io.BytesIO(engine_archive(catalogs=True))) as full:
+        catalogs = {name: full.read(name) for name in full.namelist() if name.endswith(".mo")}
+    with zipfile.ZipFile(io.BytesIO(engine)) as opened:
+        files = {name: opened.read(name) for name in opened.namelist()}
+    return _deterministic_zip(files | catalogs)
+
+
 def _with_pyc(engine: bytes, pyc_zip: bytes) -> bytes:
     """The engine archive plus its modules precompiled by Pyodide (policy_engine/__pycache__/)."""
     files = {}
@@ -294,14 +307,15 @@ def pyodide_builds(sources: bytes, version: str, lock: bytes) -> tuple[bytes, by
     """(trimmed stdlib zip, engine archive with precompiled modules), both made by Pyodide under
     Node and verified against CPython's decision table; from .cache/desk/ when nothing changed."""
     calls = exercise_calls()
-    cached = CACHE_DIR / _stdlib_key(sources, version, calls)
+    trim_sources = _with_catalogs(sources)
+    cached = CACHE_DIR / _stdlib_key(trim_sources, version, calls)
     if (cached / "stdlib.zip").is_file() and (cached / "engine.zip").is_file():
         return (cached / "stdlib.zip").read_bytes(), (cached / "engine.zip").read_bytes()
     log.info("Decision Desk: trimming the stdlib with Pyodide under Node and checking it against CPython "
              "(once per engine change; about a minute)")
     with tempfile.TemporaryDirectory(prefix="desk-trim-") as tmp:
         work = Path(tmp)
-        (work / "sources.zip").write_bytes(sources)
+        (work / "sources.zip").write_bytes(trim_sources)
         (work / "calls.json").write_text(json.dumps(calls))
         out, pyc = work / "stdlib.zip", work / "engine-pyc.zip"
         _node("trim-stdlib.mjs", "--engine", str(work / "sources.zip"), "--calls", str(work / "calls.json"),
