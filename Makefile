@@ -8,7 +8,7 @@ DEV_ADDR ?= 127.0.0.1:8000
 export NO_MKDOCS_2_WARNING := 1
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: setup site-setup serve build test lint bench chromium nginx clean screenshots
+.PHONY: setup site-setup serve build test lint bench chromium nginx clean screenshots catalogs
 
 # Everything (tests, lint, bench), and the part that builds and serves the site.
 setup: $(VENV)/.installed node_modules/.installed
@@ -79,18 +79,24 @@ chromium:
 nginx:
 	@test -x /usr/sbin/nginx && test -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y nginx libnginx-mod-http-brotli-static; }
 
-build: site-setup
+# Check and compile the translation catalogs (policy_engine/locale/*/LC_MESSAGES/*.po -> .mo, git-ignored).
+catalogs: site-setup
+	@echo "==> Checking and compiling the translation catalogs"
+	$(PY) build.py catalogs
+
+build: site-setup catalogs
 	$(PY) build.py build
 
 serve:
 	@$(MAKE) --no-print-directory -j2 site-setup
+	@$(MAKE) --no-print-directory catalogs
 	@echo "==> Building and serving the site (dev build, Pyodide self-hosted)"
 	$(PY) build.py serve --dev-addr $(DEV_ADDR)
 
 lint: setup
 	$(PY) -m ruff check .
 
-test: setup bench/node_modules/.installed chromium nginx lint
+test: setup bench/node_modules/.installed chromium nginx lint catalogs
 	$(PY) -m pytest -n 2
 
 bench: setup bench/node_modules/.installed chromium nginx

@@ -4,6 +4,8 @@
     python build.py [build] [--pyodide cdn|self-host]   build site/ (strict) and deploy/nginx.conf for it
     python build.py serve [--pyodide ...]               dev server on http://127.0.0.1:8000 with live reload
     python build.py snapshot | confirm-rules [--yes]    see README, "changing the policy"
+    python build.py catalogs                            check and compile the translation catalogs (.po -> .mo)
+    python build.py extract-messages                    refresh the .pot and each .po from the English text
 
 Both build and serve print MkDocs' log as `mkdocs build` does: each warning with its file, and the address
 the server listens on. A warning stops the build (strict mode), and the build names it on the way out.
@@ -39,7 +41,7 @@ from buildlib.options import PYODIDE_MODES, BuildError, BuildOptions, extra_with
 MKDOCS_YML = ROOT / "mkdocs.yml"
 DEFAULT_SITE = ROOT / "site"
 NGINX_CONF = ROOT / "deploy" / "nginx.conf"
-COMMANDS = ("build", "serve", "snapshot", "confirm-rules")
+COMMANDS = ("build", "serve", "snapshot", "confirm-rules", "catalogs", "extract-messages")
 DEFAULT_PYODIDE = {"build": "cdn", "serve": "self-host"}
 log = logging.getLogger("mkdocs.build_py")
 
@@ -138,6 +140,16 @@ def main(argv: list[str] | None = None) -> int:
             from buildlib import drift
 
             return drift.run_command(args)
+        from buildlib import catalogs
+
+        if args.command == "extract-messages":
+            for path in catalogs.extract():
+                log.info(f"updated {path.relative_to(ROOT)}")
+            return 0
+        for path in catalogs.compile_all():  # build and serve too: the pages and the Desk read the .mo files
+            log.info(f"compiled {path.relative_to(ROOT)}")
+        if args.command == "catalogs":
+            return 0
         options = BuildOptions(pyodide=args.pyodide or DEFAULT_PYODIDE[args.command], dev=args.command == "serve")
         if args.command == "serve":
             serve(options, args.dev_addr)

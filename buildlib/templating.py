@@ -9,6 +9,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 import policy_engine as engine
+from policy_engine import i18n
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -34,6 +35,9 @@ def environment() -> Environment:
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False, default=False),
         keep_trailing_newline=True,
     )
+    # {{ _("…") }} and {% trans %} speak the context language (`with i18n.language("ru"):` around a render).
+    env.add_extension("jinja2.ext.i18n")
+    env.install_gettext_callables(i18n._, i18n.ngettext, newstyle=True)
     env.filters["human_date"] = human_date
     env.filters["ticket_label"] = ticket_label
     return env

@@ -8,6 +8,8 @@
 Every outcome is a JSON object: `{"ok": true, "value": ...}` or
 `{"ok": false, "error": {"kind": "<ExceptionClass>", "message": "...", "problems": {...}}}`.
 `call` never raises: bad input, an unknown method or a bug all come back as `ok: false`.
+Every method takes an optional `lang` ("en", "ru"; default: the context language, English unless set):
+the words of its answer, and of its errors, are in that language; ids and keys never change.
 Standard library only, so it runs unchanged in CPython and in Pyodide.
 """
 
@@ -35,20 +37,20 @@ class BadParamsError(BadCallError):
     """The parameters are not a JSON object, or do not fit the method."""
 
 
-def _decide(status: object, facts: object = ()) -> dict:
+def _decide(status: object, facts: object = (), lang: object = None) -> dict:
     from .decision import decide
 
     if isinstance(facts, str):  # one id, as a URL with a single fact carries it
         facts = [facts]
     if not isinstance(facts, list | tuple):
         raise BadParamsError("'facts' must be a list of circumstance ids, like [\"wrong_link\"].")
-    return decide(status, facts).to_dict()
+    return decide(status, facts, lang).to_dict()
 
 
-def _check_link(text: object) -> dict:
+def _check_link(text: object, lang: object = None) -> dict:
     from .links import check_link
 
-    return check_link(text).to_dict()
+    return check_link(text, lang).to_dict()
 
 
 def _draft_ticket(**fields: object) -> dict:
@@ -57,7 +59,7 @@ def _draft_ticket(**fields: object) -> dict:
     return draft_ticket(**fields).to_dict()
 
 
-def _link_answer(v: object, status: object, facts: object = ()) -> dict:
+def _link_answer(v: object, status: object, facts: object = (), lang: object = None) -> dict:
     """What the Desk shows for a link ?status=…&fact=…&v=…: the current answer, the one given then, a notice."""
     from .snapshots import link_answer
 
@@ -67,13 +69,13 @@ def _link_answer(v: object, status: object, facts: object = ()) -> dict:
         facts = [facts]
     if not isinstance(facts, list | tuple):
         raise BadParamsError("'facts' must be a list of circumstance ids, like [\"wrong_link\"].")
-    return link_answer(v, status, facts)
+    return link_answer(v, status, facts, lang=lang)
 
 
-def _table() -> list[dict]:
+def _table(lang: object = None) -> list[dict]:
     from .table import decision_table
 
-    return [decision.to_dict() for decision in decision_table()]
+    return [decision.to_dict() for decision in decision_table(lang)]
 
 
 def _signature_of(method: str) -> inspect.Signature:
@@ -142,7 +144,9 @@ def _error(error: BaseException) -> dict:
     if isinstance(error, PolicyInputError):
         message = str(error)
     else:  # a bug, not bad input: say so without a traceback
-        message = "Something went wrong while working out this answer. Please use the answers on the page."
+        from .i18n import _
+
+        message = _("Something went wrong while working out this answer. Please use the answers on the page.")
     problems = dict(error.problems) if isinstance(error, TicketFieldError) else {}
     secrets = list(error.secrets) if isinstance(error, TicketFieldError) else []
     return {"kind": type(error).__name__, "message": message, "problems": problems, "secrets": secrets}

@@ -10,14 +10,24 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from .i18n import N_, _
+
 
 @dataclass(frozen=True)
 class Revision:
     """One dated change of the policy."""
 
     effective: str  # ISO date, YYYY-MM-DD
-    title: str
-    summary: str
+    source_title: str  # in English, the catalog's msgid; `title` is it in the reader's language
+    source_summary: str
+
+    @property
+    def title(self) -> str:
+        return _(self.source_title)
+
+    @property
+    def summary(self) -> str:
+        return _(self.source_summary)
 
     @property
     def anchor(self) -> str:
@@ -28,20 +38,20 @@ class Revision:
 REVISIONS: tuple[Revision, ...] = (
     Revision(
         "2026-12-04",
-        "Clearer answers, read again against the policy",
-        "Each answer now starts with a one-line verdict and gives only the reasons that decide it. "
-        "A wrong link or a duplicate order reported while an order is processing, before delivery starts, "
-        "may now be reviewed, as for a pending order. A changed target lowers the answer, but only a "
-        "completed order is answered \"cannot be cancelled\". Partial orders are answered as stopped, and "
-        "cancelled orders get their own answer about the balance. A circumstance that does not fit a "
-        "status can no longer be ticked for it.",
+        N_("Clearer answers, read again against the policy"),
+        N_("Each answer now starts with a one-line verdict and gives only the reasons that decide it. "
+           "A wrong link or a duplicate order reported while an order is processing, before delivery starts, "
+           "may now be reviewed, as for a pending order. A changed target lowers the answer, but only a "
+           "completed order is answered \"cannot be cancelled\". Partial orders are answered as stopped, and "
+           "cancelled orders get their own answer about the balance. A circumstance that does not fit a "
+           "status can no longer be ticked for it."),
     ),
     Revision(
         "2026-11-26",
-        "Policy published as a site with the Decision Desk",
-        "The Cancellation Policy, with its statuses, review flow, cases and balance rules, is "
-        "published with Order Process, Service Policy, No Password Required and Support Standards. "
-        "The Decision Desk gives the likely outcome for each status and circumstance.",
+        N_("Policy published as a site with the Decision Desk"),
+        N_("The Cancellation Policy, with its statuses, review flow, cases and balance rules, is "
+           "published with Order Process, Service Policy, No Password Required and Support Standards. "
+           "The Decision Desk gives the likely outcome for each status and circumstance."),
     ),
 )
 

@@ -11,6 +11,7 @@ from . import triage as batch
 from .decision import Decision, decide
 from .errors import PolicyInputError
 from .facts import Fact
+from .i18n import LANGUAGES, SOURCE_LANGUAGE, _, check_language, language
 from .links import LinkCheck, check_link
 from .panel import read_status
 from .statuses import Status
@@ -37,7 +38,7 @@ class _Once(argparse.Action):
 
     def __call__(self, parser, namespace, values, option_string=None) -> None:
         if getattr(namespace, self.dest) is not None:
-            raise UsageError(f"{option_string} was given more than once; give it once")
+            raise UsageError(_("{option} was given more than once; give it once").format(option=option_string))
         setattr(namespace, self.dest, values)
 
 
@@ -48,8 +49,8 @@ class _Facts(argparse.Action):
         facts = [*(getattr(namespace, self.dest) or []), values]
         if len(facts) > MAX_FACT_ARGUMENTS:
             raise UsageError(
-                f"too many {option_string} arguments (more than {MAX_FACT_ARGUMENTS}); "
-                f"give each circumstance once, there are {len(Fact)}"
+                _("too many {option} arguments (more than {limit}); give each circumstance once, there are {count}")
+                .format(option=option_string, limit=MAX_FACT_ARGUMENTS, count=len(Fact))
             )
         setattr(namespace, self.dest, facts)
 
@@ -75,53 +76,62 @@ def _parser() -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true", help="print one JSON object")
     t = commands.add_parser("table", help="every status with every consistent set of circumstances")
     t.add_argument("--json", action="store_true", help="print one JSON object")
+    for command in (d, b, c, t):
+        command.add_argument("--lang", action=_Once, metavar="LANG",
+                             help=f"the language of every word printed: {', '.join(LANGUAGES)} (default: en)")
     return parser
 
 
 def format_decision(decision: Decision) -> str:
     """A decision as readable text for a terminal or a ticket reply."""
-    facts = ", ".join(f.label for f in decision.facts) or "none"
-    lines = [
-        f"Status: {decision.status.label}",
-        f"Circumstances: {facts}",
-        f"Cancellation: {decision.cancellation.label}. {decision.cancellation_summary}",
-        f"Balance/refund (case {decision.refund.case}): {decision.refund.label}. {decision.refund.summary}",
-        f"Next step: {decision.next_step}",
-        "What would change it: "
-        + (decision.would_change.text if decision.would_change else "nothing you can change now."),
-        "Include in the ticket: " + ", ".join(f.label for f in decision.ticket_fields),
-        "Why:",
-    ]
-    lines += [f"  - {r.title}: {r.statement} [{r.reference}]" for r in decision.reasons]
-    lines.append(f"Policy version: {decision.policy_version}")
+    with language(decision.lang):
+        facts = ", ".join(f.label for f in decision.facts) or _("none")
+        change = decision.would_change.text if decision.would_change else _("nothing you can change now.")
+        lines = [
+            _("Status: {status}").format(status=decision.status.label),
+            _("Circumstances: {circumstances}").format(circumstances=facts),
+            _("Cancellation: {label}. {summary}").format(
+                label=decision.cancellation.label, summary=decision.cancellation_summary),
+            _("Balance/refund (case {case}): {label}. {summary}").format(
+                case=decision.refund.case, label=decision.refund.label, summary=decision.refund.summary),
+            _("Next step: {step}").format(step=decision.next_step),
+            _("What would change it: {change}").format(change=change),
+            _("Include in the ticket: {fields}").format(fields=", ".join(f.label for f in decision.ticket_fields)),
+            _("Why:"),
+        ]
+        lines += [f"  - {r.title}: {r.statement} [{r.reference}]" for r in decision.reasons]
+        lines.append(_("Policy version: {version}").format(version=decision.policy_version))
     return "\n".join(lines)
 
 
 def format_link(check: LinkCheck) -> str:
     """A link check as readable text."""
+    yes, no = _("yes"), _("no")
     lines = [
-        f"Valid: {'yes' if check.valid else 'no'}",
-        f"Kind: {shown(check.kind)}",
-        f"Public: {'yes' if check.public else 'no'}",
-        f"Normalized: {shown(check.normalized or '-')}",
+        _("Valid: {answer}").format(answer=yes if check.valid else no),
+        _("Kind: {kind}").format(kind=shown(check.kind)),
+        _("Public: {answer}").format(answer=yes if check.public else no),
+        _("Normalized: {link}").format(link=shown(check.normalized or "-")),
     ]
-    lines += [f"Problem: {shown(problem)}" for problem in check.problems]
+    lines += [_("Problem: {problem}").format(problem=shown(problem)) for problem in check.problems]
     return "\n".join(lines)
 
 
 def _read(name: str) -> bytes:
     """The bytes of FILE, or of standard input for `-`, up to one byte past the limit."""
-    where = "standard input" if name == "-" else repr(name)
+    where = _("standard input") if name == "-" else repr(name)
     try:
         if name == "-":
             stream = getattr(sys.stdin, "buffer", None)
             if stream is None:
-                raise batch.BatchInputError("There is no standard input to read; give a FILE.")
+                raise batch.BatchInputError(_("There is no standard input to read; give a FILE."))
             return stream.read(batch.MAX_INPUT_BYTES + 1)
         with open(name, "rb") as file:
             return file.read(batch.MAX_INPUT_BYTES + 1)
     except OSError as error:
-        raise batch.BatchInputError(f"Cannot read {where}: {error.strerror or 'it cannot be read'}.") from None
+        # the system's reason (strerror) comes in the system's language, not ours
+        raise batch.BatchInputError(_("Cannot read {source}: {reason}.").format(
+            source=where, reason=error.strerror or _("it cannot be read"))) from None
 
 
 def triage(args: argparse.Namespace) -> str:
@@ -134,8 +144,28 @@ def triage(args: argparse.Namespace) -> str:
     return batch.to_csv(rows) if args.csv else batch.to_table(rows)
 
 
+def language_of(argv: Sequence[str]) -> str:
+    """The language `--lang` asks for (checked: UnknownLanguageError lists the valid ones), else English.
+
+    Read before the arguments are parsed, so that every message, a usage error's too, is in that language.
+    """
+    for index, argument in enumerate(argv):
+        if argument == "--":
+            break
+        if argument == "--lang" and index + 1 < len(argv):
+            return check_language(argv[index + 1])
+        if argument.startswith("--lang="):
+            return check_language(argument.removeprefix("--lang="))
+    return SOURCE_LANGUAGE
+
+
 def run(argv: Sequence[str]) -> str:
-    """Run one command and return what it prints; raises UsageError or PolicyInputError."""
+    """Run one command and return what it prints, in its --lang; raises UsageError or PolicyInputError."""
+    with language(language_of(argv)):
+        return _run(argv)
+
+
+def _run(argv: Sequence[str]) -> str:
     args = _parser().parse_args(argv)
     if args.command == "decide":
         decision = decide(read_status(args.status), args.fact)

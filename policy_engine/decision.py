@@ -14,6 +14,7 @@ from itertools import combinations
 from .changes import POLICY_VERSION
 from .errors import ContradictoryInputError
 from .facts import FACTS, Fact, not_offered_reason, offered, ordered, parse_facts
+from .i18n import SOURCE_LANGUAGE, _, chosen, language
 from .outlooks import CancellationOutlook, RefundOutlook
 from .rules import Rule, rule
 from .statuses import STATUSES, Status, parse_status
@@ -49,14 +50,20 @@ class Decision:
     next_step: str
     would_change: Change | None
     policy_version: str = POLICY_VERSION
+    lang: str = SOURCE_LANGUAGE  # the language it was decided in: its words, and to_dict's, are in it
 
     @property
     def cancellation_summary(self) -> str:
         """One plain sentence about cancelling, worded for this status where the general one would mislead."""
-        return STATUSES[self.status].summaries.get(self.cancellation, self.cancellation.summary)
+        own = STATUSES[self.status].summaries.get(self.cancellation)
+        return _(own) if own is not None else self.cancellation.summary
 
     def to_dict(self) -> dict:
-        """The decision as plain data: the JSON contract of `decide --json`."""
+        """The decision as plain data, in the language it was decided in: the JSON contract of `decide --json`."""
+        with language(self.lang):
+            return self._dict()
+
+    def _dict(self) -> dict:
         change = self.would_change
         return {
             "status": self.status.value,
@@ -99,8 +106,9 @@ def check_consistent(status: Status, facts: frozenset[Fact]) -> None:
         reason = not_offered_reason(status, fact)
         if reason is not None:
             raise ContradictoryInputError(
-                f"“{fact.label}” cannot be ticked for an order that is “{status.label}”. {reason} "
-                "Untick it, or choose another status."
+                _("“{circumstance}” cannot be ticked for an order that is “{status}”. {reason} "
+                  "Untick it, or choose another status.").format(
+                    circumstance=fact.label, status=status.label, reason=reason)
             )
 
 
@@ -149,7 +157,7 @@ def _evaluate(status: Status, facts: frozenset[Fact]) -> Outcome:
 
 def _headline(status: Status, cancellation: CancellationOutlook, refund: RefundOutlook) -> str:
     own = STATUSES[status].headlines.get(cancellation)
-    return own if own is not None else f"{cancellation.headline} {refund.headline}"
+    return _(own) if own is not None else f"{cancellation.headline} {refund.headline}"
 
 
 def _next_step(status: Status, facts: frozenset[Fact], cancellation: CancellationOutlook) -> str:
@@ -157,7 +165,7 @@ def _next_step(status: Status, facts: frozenset[Fact], cancellation: Cancellatio
     steps = [FACTS[fact].effects[record.phase].next_step for fact in ordered(facts)]
     step = next((s for s in steps if s), None) or record.next_steps.get(cancellation, record.next_step)
     extra = [FACTS[fact].adds_to_next_step for fact in ordered(facts) if FACTS[fact].adds_to_next_step]
-    return " ".join([step, *extra])
+    return " ".join(_(text) for text in [step, *extra])
 
 
 def _better(a: tuple[CancellationOutlook, RefundOutlook], b: tuple[CancellationOutlook, RefundOutlook]) -> bool:
@@ -172,39 +180,53 @@ def _would_change(status: Status, facts: frozenset[Fact],
     for size in (1, 2):
         best: tuple[tuple[CancellationOutlook, RefundOutlook], tuple[Fact, ...]] | None = None
         for toggled in combinations(moves, size):
-            cancellation, refund, _ = _evaluate(status, facts.symmetric_difference(toggled))
+            cancellation, refund, _reasons = _evaluate(status, facts.symmetric_difference(toggled))
             if _better((cancellation, refund), current) and (best is None or _better((cancellation, refund), best[0])):
                 best = ((cancellation, refund), toggled)
         if best is not None:
             (cancellation, refund), toggled = best
             add = tuple(f for f in toggled if f not in facts)
             remove = tuple(f for f in toggled if f in facts)
-            phrases = [FACTS[f].undo for f in remove] + [FACTS[f].report for f in add]
-            outcome = cancellation.label[0].lower() + cancellation.label[1:]
+            phrases = [_(FACTS[f].undo) for f in remove] + [_(FACTS[f].report) for f in add]
+            condition = phrases[0] if len(phrases) == 1 else _("{first} and {second}").format(
+                first=phrases[0], second=phrases[1])
+            outcome = _lowered(cancellation.label)
             if refund is not current[1]:
-                outcome += " and " + refund.label[0].lower() + refund.label[1:]
-            return Change(add, remove, cancellation, refund, f"{' and '.join(phrases)}: {outcome}.")
+                outcome = _("{first} and {second}").format(first=outcome, second=_lowered(refund.label))
+            text = _("{condition}: {outcome}.").format(condition=condition, outcome=outcome)
+            return Change(add, remove, cancellation, refund, text)
     return None
 
 
-def decide(status: str | Status, facts: Iterable[str | Fact] = ()) -> Decision:
-    """The likely outcome for an order status and its circumstances.
+def _lowered(label: str) -> str:
+    """A label inside a sentence: its first letter in lower case."""
+    return label[:1].lower() + label[1:]
 
-    Raises UnknownStatusError, UnknownFactError or ContradictoryInputError on bad input.
+
+def decide(status: str | Status, facts: Iterable[str | Fact] = (), lang: str | None = None) -> Decision:
+    """The likely outcome for an order status and its circumstances, worded in `lang` (default: the context's).
+
+    Raises UnknownStatusError, UnknownFactError, ContradictoryInputError or UnknownLanguageError on bad input.
     """
+    with language(chosen(lang)) as code:
+        return _decide(status, facts, code)
+
+
+def _decide(status: str | Status, facts: Iterable[str | Fact], code: str) -> Decision:
     status = parse_status(status)
-    chosen = parse_facts(facts)
-    check_consistent(status, chosen)
-    cancellation, refund, reasons = _evaluate(status, chosen)
+    picked = parse_facts(facts)
+    check_consistent(status, picked)
+    cancellation, refund, reasons = _evaluate(status, picked)
     return Decision(
         status=status,
-        facts=ordered(chosen),
+        facts=ordered(picked),
         cancellation=cancellation,
         refund=refund,
         headline=_headline(status, cancellation, refund),
-        reasons=tuple(rule(rule_id) for rule_id, _ in reasons),
-        roles=tuple(role for _, role in reasons),
-        ticket_fields=ticket_fields(chosen),
-        next_step=_next_step(status, chosen, cancellation),
-        would_change=_would_change(status, chosen, (cancellation, refund)),
+        reasons=tuple(rule(rule_id) for rule_id, _role in reasons),
+        roles=tuple(role for _rule, role in reasons),
+        ticket_fields=ticket_fields(picked),
+        next_step=_next_step(status, picked, cancellation),
+        would_change=_would_change(status, picked, (cancellation, refund)),
+        lang=code,
     )

@@ -23,10 +23,12 @@ class TicketFieldError(PolicyInputError):
     """One or more ticket fields are invalid; `problems` maps each field to its message."""
 
     def __init__(self, problems: dict[str, str], secrets: tuple[str, ...] = ()) -> None:
+        from .i18n import _  # i18n imports this module
+
         self.problems = dict(problems)
         self.secrets = tuple(secrets)  # the fields refused because they look like a password or code
         summary = "; ".join(f"{field}: {message}" for field, message in self.problems.items())
-        super().__init__(f"The ticket has problems. {summary}")
+        super().__init__(_("The ticket has problems. {problems}").format(problems=summary))
 
 
 class UnknownPolicyVersionError(PolicyInputError):

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from .errors import UnknownFactError
+from .i18n import N_, _
 from .outlooks import CancellationOutlook as C
 from .outlooks import RefundOutlook as R
 from .statuses import Phase, Status
@@ -34,12 +35,12 @@ class Fact(StrEnum):
     @property
     def label(self) -> str:
         """The short customer-facing name."""
-        return FACTS[self].label
+        return _(FACTS[self].label)
 
     @property
     def explanation(self) -> str:
         """One line that says when this circumstance applies."""
-        return FACTS[self].explanation
+        return _(FACTS[self].explanation)
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ class FactRecord:
 
 RUNNING_OR_NOT = frozenset(Status) - {Status.CANCELED}
 BEFORE_DELIVERY = frozenset({Status.PENDING, Status.PROCESSING})
-ALREADY_CANCELLED = "The order is already cancelled, so this does not change the answer."
+ALREADY_CANCELLED = N_("The order is already cancelled, so this does not change the answer.")
 
 
 def _same(effect: Effect) -> dict[Phase, Effect]:
@@ -81,73 +82,73 @@ def _same(effect: Effect) -> dict[Phase, Effect]:
 
 FACTS: dict[Fact, FactRecord] = {
     Fact.WRONG_LINK: FactRecord(
-        label="The Telegram link I submitted is wrong",
-        explanation="The channel, group, post, bot or username in the order is not the one you meant.",
+        label=N_("The Telegram link I submitted is wrong"),
+        explanation=N_("The channel, group, post, bot or username in the order is not the one you meant."),
         offered_for=RUNNING_OR_NOT,
         not_offered=ALREADY_CANCELLED,
         effects={
             Phase.NOT_STARTED: Effect(
                 "may.wrong_link_reported_quickly", lifts_to=C.MAY_BE_REVIEWED,
-                next_step="Open a ticket now with the order ID and the correct link, before delivery starts."),
+                next_step=N_("Open a ticket now with the order ID and the correct link, before delivery starts.")),
             Phase.RUNNING: Effect(
                 "status.wrong_link",
-                next_step="Open a ticket now with the order ID and the correct link. Delivery has started, "
-                          "so support will say what can still be corrected."),
+                next_step=N_("Open a ticket now with the order ID and the correct link. Delivery has started, "
+                             "so support will say what can still be corrected.")),
             Phase.OVER: Effect(
                 "may.wrong_link_reported_quickly", too_late=True,
-                next_step="Open a ticket with the order ID and the correct link. Delivery is over, "
-                          "so support can explain what happened."),
+                next_step=N_("Open a ticket with the order ID and the correct link. Delivery is over, "
+                             "so support can explain what happened.")),
         },
-        report="If the link you submitted is wrong and you report it now",
+        report=N_("If the link you submitted is wrong and you report it now"),
         ticket_fields=("correct_link",),
     ),
     Fact.DUPLICATE_ORDER: FactRecord(
-        label="I placed the same order twice",
-        explanation="A second order for the same target overlaps with the first.",
+        label=N_("I placed the same order twice"),
+        explanation=N_("A second order for the same target overlaps with the first."),
         offered_for=RUNNING_OR_NOT,
         not_offered=ALREADY_CANCELLED,
         effects={
             Phase.NOT_STARTED: Effect(
                 "may.duplicate_detected_early", lifts_to=C.MAY_BE_REVIEWED,
-                next_step="Open a ticket now, before delivery starts, and name both order IDs."),
+                next_step=N_("Open a ticket now, before delivery starts, and name both order IDs.")),
             Phase.RUNNING: Effect("may.duplicate_detected_early", too_late=True),
             Phase.OVER: Effect("may.duplicate_detected_early", too_late=True),
         },
-        report="If this order is a duplicate and you report it now",
+        report=N_("If this order is a duplicate and you report it now"),
     ),
     Fact.SERVICE_UNAVAILABLE: FactRecord(
-        label="The service is unavailable",
-        explanation="The panel or provider cannot process this service right now.",
+        label=N_("The service is unavailable"),
+        explanation=N_("The panel or provider cannot process this service right now."),
         offered_for=BEFORE_DELIVERY,
-        not_offered="This only applies before delivery starts, while an order is pending or processing.",
+        not_offered=N_("This only applies before delivery starts, while an order is pending or processing."),
         effects={
             Phase.NOT_STARTED: Effect("may.service_unavailable", lifts_to=C.MAY_BE_REVIEWED,
                                       lifts_refund_to=R.BALANCE_REVIEW),
         },
-        report="If the service is unavailable and you tell support",
+        report=N_("If the service is unavailable and you tell support"),
     ),
     Fact.TARGET_CHANGED: FactRecord(
-        label="The target was deleted, made private, renamed or changed",
-        explanation="The Telegram target is no longer the public target you submitted.",
+        label=N_("The target was deleted, made private, renamed or changed"),
+        explanation=N_("The Telegram target is no longer the public target you submitted."),
         offered_for=RUNNING_OR_NOT,
         not_offered=ALREADY_CANCELLED,
         effects=_same(Effect("not.target_changed", lowers_by=1)),
-        undo="If you make the target public again under the link you submitted",
+        undo=N_("If you make the target public again under the link you submitted"),
     ),
     Fact.SERVICE_DISALLOWS: FactRecord(
-        label="The service's rules do not allow cancellation",
-        explanation="The service notes say orders cannot be cancelled once submitted.",
+        label=N_("The service's rules do not allow cancellation"),
+        explanation=N_("The service notes say orders cannot be cancelled once submitted."),
         offered_for=RUNNING_OR_NOT,
         not_offered=ALREADY_CANCELLED,
         effects=_same(Effect("not.service_rule", caps_at=C.UNLIKELY)),
     ),
     Fact.PAYMENT_RELATED: FactRecord(
-        label="My request is about a payment, refund or balance",
-        explanation="You are asking about money: a card refund, a balance return or a credit.",
+        label=N_("My request is about a payment, refund or balance"),
+        explanation=N_("You are asking about money: a card refund, a balance return or a credit."),
         offered_for=frozenset(Status),
         not_offered="",
         effects=_same(Effect(None)),
-        adds_to_next_step="Include the transaction reference and the amount.",
+        adds_to_next_step=N_("Include the transaction reference and the amount."),
         ticket_fields=("transaction_reference", "amount"),
     ),
 }
@@ -160,7 +161,7 @@ def offered(status: Status, fact: Fact) -> bool:
 
 def not_offered_reason(status: Status, fact: Fact) -> str | None:
     """Why this circumstance cannot be ticked for this status, or None when it can."""
-    return None if offered(status, fact) else FACTS[fact].not_offered
+    return None if offered(status, fact) else _(FACTS[fact].not_offered)
 
 
 def parse_facts(values: Iterable[object]) -> frozenset[Fact]:
@@ -169,20 +170,23 @@ def parse_facts(values: Iterable[object]) -> frozenset[Fact]:
     if isinstance(values, str):
         values = [values]
     if not isinstance(values, Iterable) or isinstance(values, Mapping | bytes | bytearray):
-        raise UnknownFactError(f"The circumstances must be a list of text ids. Valid circumstances: {valid}.")
+        raise UnknownFactError(
+            _("The circumstances must be a list of text ids. Valid circumstances: {valid}.").format(valid=valid))
     facts: set[Fact] = set()
     for value in values:
         if isinstance(value, Fact):
             facts.add(value)
             continue
         if not isinstance(value, str):
-            raise UnknownFactError(f"A circumstance must be a text id. Valid circumstances: {valid}.")
+            raise UnknownFactError(
+                _("A circumstance must be a text id. Valid circumstances: {valid}.").format(valid=valid))
         try:
             facts.add(Fact(value))
         except ValueError:
             shown = value if len(value) <= 40 else value[:40] + "…"
             raise UnknownFactError(
-                f"Unknown circumstance {shown!r}. Valid circumstances: {valid}."
+                _("Unknown circumstance {circumstance}. Valid circumstances: {valid}.").format(
+                    circumstance=repr(shown), valid=valid)
             ) from None
     return frozenset(facts)
 

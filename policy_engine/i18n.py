@@ -75,6 +75,11 @@ def current_language() -> str:
     return _current.get()
 
 
+def chosen(lang: str | None) -> str:
+    """The language a public function answers in: `lang` (checked), or the context language when None."""
+    return _current.get() if lang is None else check_language(lang)
+
+
 @contextmanager
 def language(lang: str) -> Iterator[str]:
     """Within this block, the engine's words are in `lang` (checked, and its catalog loaded, first)."""
@@ -89,9 +94,36 @@ def language(lang: str) -> Iterator[str]:
 
 def _(message: str) -> str:
     """`message` in the current language (itself in English, or where the catalog has no entry)."""
+    if not message:  # gettext("") is the catalog's header, never a message
+        return message
     return catalog(_current.get()).gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The form of a message for the number `n` in the current language (Russian has three)."""
     return catalog(_current.get()).ngettext(singular, plural, n)
+
+
+def has_entry(message: str) -> bool:
+    """True when the current language's catalog translates `message` (always, for the source language)."""
+    found = catalog(_current.get())
+    return not isinstance(found, gettext.GNUTranslations) or message in found._catalog
+
+
+def stored_words(text: str) -> str:
+    """English text saved earlier (an old answer), in the current language: whole, else sentence by sentence.
+
+    A saved sentence the catalog has no entry for stays as it was saved.
+    """
+    if not text or _current.get() == SOURCE_LANGUAGE or has_entry(text):
+        return _(text)
+    sentences = [s for s in text.replace(". ", ".\n").split("\n") if s]
+    out, start = [], 0
+    while start < len(sentences):
+        for end in range(len(sentences), start, -1):  # the longest run of sentences that is one message
+            piece = " ".join(sentences[start:end])
+            if has_entry(piece) or end == start + 1:
+                out.append(_(piece))
+                start = end
+                break
+    return " ".join(out)

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .i18n import N_, _
+
 
 @dataclass(frozen=True)
 class Words:
@@ -36,21 +38,21 @@ class CancellationOutlook(StrEnum):
 
     @property
     def word(self) -> str:
-        return _CANCEL_WORDS[self].word
+        return _(_CANCEL_WORDS[self].word)
 
     @property
     def label(self) -> str:
         """The short customer-facing name."""
-        return _CANCEL_WORDS[self].label
+        return _(_CANCEL_WORDS[self].label)
 
     @property
     def headline(self) -> str:
-        return _CANCEL_WORDS[self].headline
+        return _(_CANCEL_WORDS[self].headline)
 
     @property
     def summary(self) -> str:
         """One plain sentence a customer can act on."""
-        return _CANCEL_WORDS[self].summary
+        return _(_CANCEL_WORDS[self].summary)
 
     def worse(self, steps: int = 1, floor: CancellationOutlook | None = None) -> CancellationOutlook:
         """The outlook `steps` places worse, never past `floor` (unless it already is)."""
@@ -62,25 +64,25 @@ class CancellationOutlook(StrEnum):
 
 _CANCEL_WORDS = {
     CancellationOutlook.MAY_BE_REVIEWED: Words(
-        "Worth asking", "Cancellation may be reviewed",
-        "You can ask to cancel, and support may review it.",
-        "Support may be able to review a cancellation request."),
+        N_("Worth asking"), N_("Cancellation may be reviewed"),
+        N_("You can ask to cancel, and support may review it."),
+        N_("Support may be able to review a cancellation request.")),
     CancellationOutlook.LIMITED: Words(
-        "Limited", "Cancellation is limited",
-        "You can ask, but it may be too late to stop the order.",
-        "Stopping the order may no longer be possible. Support will check."),
+        N_("Limited"), N_("Cancellation is limited"),
+        N_("You can ask, but it may be too late to stop the order."),
+        N_("Stopping the order may no longer be possible. Support will check.")),
     CancellationOutlook.UNLIKELY: Words(
-        "Unlikely", "Cancellation is unlikely",
-        "Cancelling is unlikely; the order will likely continue.",
-        "Support will most likely not be able to stop the order."),
+        N_("Unlikely"), N_("Cancellation is unlikely"),
+        N_("Cancelling is unlikely; the order will likely continue."),
+        N_("Support will most likely not be able to stop the order.")),
     CancellationOutlook.NOT_AVAILABLE: Words(
-        "Not possible", "Cancellation is not available",
-        "This order cannot be cancelled.",
-        "A completed order cannot be cancelled."),
+        N_("Not possible"), N_("Cancellation is not available"),
+        N_("This order cannot be cancelled."),
+        N_("A completed order cannot be cancelled.")),
     CancellationOutlook.NOTHING_TO_CANCEL: Words(
-        "Already cancelled", "Already cancelled",
-        "This order is already cancelled.",
-        "The order is stopped, so there is nothing left to cancel."),
+        N_("Already cancelled"), N_("Already cancelled"),
+        N_("This order is already cancelled."),
+        N_("The order is stopped, so there is nothing left to cancel.")),
 }
 
 # Declaration order is the ranking; kept as tuples and dicts because enum iteration is slow in a hot loop.
@@ -116,45 +118,45 @@ class RefundOutlook(StrEnum):
 
     @property
     def word(self) -> str:
-        return _REFUND_WORDS[self].word
+        return _(_REFUND_WORDS[self].word)
 
     @property
     def label(self) -> str:
         """The short customer-facing name."""
-        return _REFUND_WORDS[self].label
+        return _(_REFUND_WORDS[self].label)
 
     @property
     def headline(self) -> str:
-        return _REFUND_WORDS[self].headline
+        return _(_REFUND_WORDS[self].headline)
 
     @property
     def summary(self) -> str:
         """One plain sentence; never a promise of money back."""
-        return _REFUND_WORDS[self].summary
+        return _(_REFUND_WORDS[self].summary)
 
 
 _REFUND_WORDS = {
     RefundOutlook.BALANCE_REVIEW: Words(
-        "May be reviewed", "Your balance may be reviewed",
-        "Support may review your balance.",
-        "If the order is stopped, support may review your balance. This is not a promise of a refund."),
+        N_("May be reviewed"), N_("Your balance may be reviewed"),
+        N_("Support may review your balance."),
+        N_("If the order is stopped, support may review your balance. This is not a promise of a refund.")),
     RefundOutlook.LIMITED: Words(
-        "May be limited", "Refund or credit may be limited",
-        "Refund or credit may be limited.",
-        "The order entered processing, so a refund or credit may be limited."),
+        N_("May be limited"), N_("Refund or credit may be limited"),
+        N_("Refund or credit may be limited."),
+        N_("The order entered processing, so a refund or credit may be limited.")),
     RefundOutlook.SERVICE_RULES: Words(
-        "By the service rules", "Reviewed by the service rules",
-        "The undelivered part is reviewed by the service rules.",
-        "Support may review what was not delivered, based on the service rules."),
+        N_("By the service rules"), N_("Reviewed by the service rules"),
+        N_("The undelivered part is reviewed by the service rules."),
+        N_("Support may review what was not delivered, based on the service rules.")),
     RefundOutlook.NOT_AVAILABLE: Words(
-        "Usually not", "A refund is usually not available",
-        "A refund is usually not available.",
-        "The order cannot be cancelled, so a refund is usually not available."),
+        N_("Usually not"), N_("A refund is usually not available"),
+        N_("A refund is usually not available."),
+        N_("The order cannot be cancelled, so a refund is usually not available.")),
     RefundOutlook.BALANCE_CHECK: Words(
-        "Can be checked", "Your balance can be checked",
-        "If your balance looks wrong, support can check it.",
-        "If your balance does not look right after the cancellation, support may review it. "
-        "This is not a promise of a refund."),
+        N_("Can be checked"), N_("Your balance can be checked"),
+        N_("If your balance looks wrong, support can check it."),
+        N_("If your balance does not look right after the cancellation, support may review it. "
+           "This is not a promise of a refund.")),
 }
 
 _REFUND_ORDER: tuple[RefundOutlook, ...] = tuple(RefundOutlook)

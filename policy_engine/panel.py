@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 
 from .errors import UnknownStatusError
+from .i18n import N_, _
 from .statuses import Status
 
 MAX_SHOWN = 40  # longer words are quoted shortened; a status word is never this long
@@ -32,7 +33,7 @@ PANEL_WORDS: dict[str, Status] = {
 }
 
 # Words for orders the provider never ran: the policy has no status for them, so support acts first.
-NOT_RUN = (
+NOT_RUN = N_(
     "The panel marks this order {word}: the provider did not run it, so the policy gives no "
     "cancellation answer yet. Check the order in the panel, resend it or cancel it there, "
     "and answer from the status it shows then."
@@ -68,16 +69,18 @@ def read_status(value: object) -> Status:
     if isinstance(value, Status):
         return value
     if not isinstance(value, str) or not value.strip():
-        raise UnknownStatusError(f"Please choose an order status. Valid statuses: {_valid()}.")
+        raise UnknownStatusError(_("Please choose an order status. Valid statuses: {valid}.").format(valid=_valid()))
     word = normal_word(value)
     if word in PANEL_WORDS:
         return PANEL_WORDS[word]
     shown = _shown(value.strip())
     if word in NOT_RUN_WORDS:
-        raise UnknownStatusError(NOT_RUN.format(word=f"{shown!r}"))
+        raise UnknownStatusError(_(NOT_RUN).format(word=f"{shown!r}"))
     guess = suggestion(value)
-    hint = f" Did you mean {guess!r}?" if guess else ""
-    raise UnknownStatusError(
-        f"Unknown order status {shown!r}.{hint} Valid statuses: {_valid()}, "
-        "or the panel's words for them, such as 'In progress' or 'Cancelled'."
-    )
+    if guess:
+        message = _("Unknown order status {status}. Did you mean {guess}? Valid statuses: {valid}, "
+                    "or the panel's words for them, such as 'In progress' or 'Cancelled'.")
+    else:
+        message = _("Unknown order status {status}. Valid statuses: {valid}, "
+                    "or the panel's words for them, such as 'In progress' or 'Cancelled'.")
+    raise UnknownStatusError(message.format(status=repr(shown), guess=repr(guess), valid=_valid()))

@@ -20,6 +20,7 @@ from .changes import POLICY_VERSION, REVISIONS
 from .decision import Decision, check_consistent, decide
 from .errors import PolicyInputError, UnknownPolicyVersionError
 from .facts import Fact, parse_facts
+from .i18n import N_, SOURCE_LANGUAGE, _, chosen, language, stored_words
 from .outlooks import CancellationOutlook, RefundOutlook
 from .rules import RULES_BY_ID
 from .statuses import Status, parse_status
@@ -77,12 +78,14 @@ def check_version(version: object, directory: Path | Traversable | None = None) 
     if not _is_date(version):
         shown = str(version) if len(str(version)) <= 40 else str(version)[:40] + "…"
         raise UnknownPolicyVersionError(
-            f"{shown!r} is not a policy version. A policy version is the date a policy took effect, "
-            f"written like {POLICY_VERSION}. Known versions: {listed}."
+            _("{version} is not a policy version. A policy version is the date a policy took effect, "
+              "written like {example}. Known versions: {known}.").format(
+                version=repr(shown), example=POLICY_VERSION, known=listed)
         )
     if version not in known:
         raise UnknownPolicyVersionError(
-            f"We have no saved answers for a policy effective {version}. Known versions: {listed}."
+            _("We have no saved answers for a policy effective {version}. Known versions: {known}.").format(
+                version=version, known=listed)
         )
     return version
 
@@ -116,8 +119,8 @@ def outcome(decision: Decision) -> Outcome:
 
 
 def current_table_snapshot() -> Table:
-    """The engine's decision table now, in snapshot shape, sorted by case key."""
-    table = {case_key(d.status, d.facts): outcome(d) for d in decision_table()}
+    """The engine's decision table now, in snapshot shape (its words in English), sorted by case key."""
+    table = {case_key(d.status, d.facts): outcome(d) for d in decision_table(SOURCE_LANGUAGE)}
     return dict(sorted(table.items()))
 
 
@@ -242,7 +245,11 @@ def mismatch_message(version: str = POLICY_VERSION, directory: Path | Traversabl
 # --- Answering old links -------------------------------------------------------------------------
 
 def _expand(version: str, status: str, fact_ids: list[str], stored: Outcome) -> dict:
-    """A stored outcome in the shape of Decision.to_dict(), labelled with today's wording."""
+    """A stored outcome in the shape of Decision.to_dict(), labelled with today's wording in the current language.
+
+    Saved sentences (headline, next step, what would change it) are English; each is shown in the current
+    language where the catalog has it (stored_words), as it was saved where it does not.
+    """
     def outlook(enum: type, value: str) -> dict:
         try:
             member = enum(value)
@@ -261,7 +268,8 @@ def _expand(version: str, status: str, fact_ids: list[str], stored: Outcome) -> 
                         "text": r.statement if r else "", "link": r.reference if r else "", "role": role})
     cancellation = outlook(CancellationOutlook, stored["cancellation"])
     refund = outlook(RefundOutlook, stored["refund"])
-    headline = stored.get("headline") or f"{cancellation['label']}. {refund['label']}."
+    headline = stored_words(stored["headline"]) if stored.get("headline") else (
+        _("{cancellation}. {refund}.").format(cancellation=cancellation["label"], refund=refund["label"]))
     return {
         "status": status,
         "headline": headline,
@@ -270,19 +278,25 @@ def _expand(version: str, status: str, fact_ids: list[str], stored: Outcome) -> 
         "refund": refund,
         "reasons": reasons,
         "ticket_fields": list(stored["ticket_fields"]),
-        "next_step": stored["next_step"],
-        "would_change": None if stored["would_change"] is None else {"text": stored["would_change"]},
+        "next_step": stored_words(stored["next_step"]),
+        "would_change": None if stored["would_change"] is None else {"text": stored_words(stored["would_change"])},
         "policy_version": version,
     }
 
 
 def decide_under(version: str, status: str | Status, facts: Iterable[str | Fact] = (),
-                 directory: Path | Traversable | None = None) -> dict:
-    """The answer the policy effective `version` gave for this case, shaped like Decision.to_dict().
+                 directory: Path | Traversable | None = None, lang: str | None = None) -> dict:
+    """The answer the policy effective `version` gave for this case, shaped like Decision.to_dict(), in `lang`.
 
     Raises UnknownPolicyVersionError for a malformed or unknown version, and the usual input
     errors (UnknownStatusError, UnknownFactError, ContradictoryInputError) for a bad case.
     """
+    with language(chosen(lang)):
+        return _decide_under(version, status, facts, directory)
+
+
+def _decide_under(version: str, status: str | Status, facts: Iterable[str | Fact],
+                  directory: Path | Traversable | None) -> dict:
     table = load_snapshot(version, directory)
     current_status = parse_status(status)
     chosen = parse_facts(facts)
@@ -290,31 +304,45 @@ def decide_under(version: str, status: str | Status, facts: Iterable[str | Fact]
     key = case_key(current_status, fact_ids)
     if key not in table:
         check_consistent(current_status, chosen)
-        raise PolicyInputError(f"The policy effective {version} had no answer for this case ({key}).")
+        raise PolicyInputError(
+            _("The policy effective {version} had no answer for this case ({case}).").format(version=version, case=key))
     return _expand(version, current_status.value, fact_ids, table[key])
 
 
 # The sentences a visitor reads about a link made under another policy version (`?v=…`), written once.
 # Nothing from the URL is ever put into them: a version that is not one of ours gets one fixed sentence.
+# In English here; `notice(key)` gives one in the current language.
 NOTICES: dict[str, str] = {
-    "old": "This link was made under the policy effective {link_version}. The policy changed on {current}, "
-           "so the answer below follows the current policy.",
-    "then": "Under the older policy, the answer was: {then}",
-    "then-same": "The answer was the same then.",
-    "then-not-saved": "We did not keep the answers of that older policy.",
-    "then-no-case": "The older policy had no answer for these choices.",
-    "unrecognised": "Part of this link was not recognised and was ignored.",
+    "old": N_("This link was made under the policy effective {link_version}. The policy changed on {current}, "
+              "so the answer below follows the current policy."),
+    "then": N_("Under the older policy, the answer was: {then}"),
+    "then-same": N_("The answer was the same then."),
+    "then-not-saved": N_("We did not keep the answers of that older policy."),
+    "then-no-case": N_("The older policy had no answer for these choices."),
+    "unrecognised": N_("Part of this link was not recognised and was ignored."),
 }
 
 
+def notice(key: str) -> str:
+    """One of NOTICES in the current language."""
+    return _(NOTICES[key])
+
+
 def link_answer(version: str | None, status: str | Status, facts: Iterable[str | Fact] = (),
-                directory: Path | Traversable | None = None) -> dict:
+                directory: Path | Traversable | None = None, lang: str | None = None) -> dict:
     """Everything the Desk shows for a link `?status=…&fact=…&v=…`.
 
     Returns {"current": Decision.to_dict(), "then": old answer or None, "version": "current" |
     "old" | "unknown" | "malformed" | "missing", "link_version": v, "notice": text or None}.
-    The notice is made from NOTICES. Bad status or facts raise the usual input errors; a bad version never does.
+    The notice is made from NOTICES, in `lang`. Bad status or facts raise the usual input errors; a bad version
+    never does.
     """
+    with language(chosen(lang)):
+        return _link_answer(version, status, facts, directory)
+
+
+def _link_answer(version: str | None, status: str | Status, facts: Iterable[str | Fact],
+                 directory: Path | Traversable | None) -> dict:
     current = decide(status, facts).to_dict()
     result = {"current": current, "then": None, "link_version": version, "notice": None}
     if version is None or version == "":
@@ -322,19 +350,19 @@ def link_answer(version: str | None, status: str | Status, facts: Iterable[str |
     if version == POLICY_VERSION:
         return result | {"version": "current"}
     if not _is_date(version):
-        return result | {"version": "malformed", "notice": NOTICES["unrecognised"]}
-    lead = NOTICES["old"].format(link_version=version, current=POLICY_VERSION)
+        return result | {"version": "malformed", "notice": notice("unrecognised")}
+    lead = notice("old").format(link_version=version, current=POLICY_VERSION)
     try:
         then = decide_under(version, status, facts, directory)
     except UnknownPolicyVersionError:
         if version in {r.effective for r in REVISIONS}:
-            return result | {"version": "old", "notice": f"{lead} {NOTICES['then-not-saved']}"}
-        return result | {"version": "unknown", "notice": NOTICES["unrecognised"]}
+            return result | {"version": "old", "notice": f"{lead} {notice('then-not-saved')}"}
+        return result | {"version": "unknown", "notice": notice("unrecognised")}
     except PolicyInputError:
-        return result | {"version": "old", "notice": f"{lead} {NOTICES['then-no-case']}"}
+        return result | {"version": "old", "notice": f"{lead} {notice('then-no-case')}"}
     same = (then["cancellation"]["outlook"], then["refund"]["outlook"]) == (
         current["cancellation"]["outlook"], current["refund"]["outlook"])
-    tail = NOTICES["then-same"] if same else NOTICES["then"].format(then=describe_answer(then))
+    tail = notice("then-same") if same else notice("then").format(then=describe_answer(then))
     return result | {"version": "old", "then": then, "notice": f"{lead} {tail}"}
 
 

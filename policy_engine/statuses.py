@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 
 from .errors import UnknownStatusError
+from .i18n import N_, _
 from .outlooks import CancellationOutlook as C
 from .outlooks import RefundOutlook as R
 
@@ -33,12 +34,12 @@ class Status(StrEnum):
     @property
     def label(self) -> str:
         """The customer-facing name, as the panel shows it."""
-        return STATUSES[self].label
+        return _(STATUSES[self].label)
 
     @property
     def meaning(self) -> str:
         """One plain sentence: what this status means for the order."""
-        return STATUSES[self].meaning
+        return _(STATUSES[self].meaning)
 
     @property
     def phase(self) -> Phase:
@@ -72,63 +73,63 @@ class StatusRecord:
 
 STATUSES: dict[Status, StatusRecord] = {
     Status.PENDING: StatusRecord(
-        label="Pending",
-        meaning="The order is submitted, but it may not have entered processing yet.",
+        label=N_("Pending"),
+        meaning=N_("The order is submitted, but it may not have entered processing yet."),
         phase=Phase.NOT_STARTED,
         cancellation=C.MAY_BE_REVIEWED, refund=R.BALANCE_REVIEW,
         rule="status.pending",
-        next_step="Open a ticket now, while the order is still pending.",
-        next_steps={C.UNLIKELY: "You can still open a ticket and ask, but expect the order to go ahead."},
+        next_step=N_("Open a ticket now, while the order is still pending."),
+        next_steps={C.UNLIKELY: N_("You can still open a ticket and ask, but expect the order to go ahead.")},
     ),
     Status.PROCESSING: StatusRecord(
-        label="Processing",
-        meaning="The order has entered the provider or system queue.",
+        label=N_("Processing"),
+        meaning=N_("The order has entered the provider or system queue."),
         phase=Phase.NOT_STARTED,
         cancellation=C.LIMITED, refund=R.LIMITED,
         rule="status.processing",
-        next_step="Open a ticket soon. Support will check whether the order can still be stopped.",
-        next_steps={C.MAY_BE_REVIEWED: "Open a ticket now, before delivery starts.",
-                    C.UNLIKELY: "You can still open a ticket and ask, but expect the order to go ahead."},
+        next_step=N_("Open a ticket soon. Support will check whether the order can still be stopped."),
+        next_steps={C.MAY_BE_REVIEWED: N_("Open a ticket now, before delivery starts."),
+                    C.UNLIKELY: N_("You can still open a ticket and ask, but expect the order to go ahead.")},
     ),
     Status.IN_PROGRESS: StatusRecord(
-        label="In progress",
-        meaning="Delivery has started and is still running.",
+        label=N_("In progress"),
+        meaning=N_("Delivery has started and is still running."),
         phase=Phase.RUNNING,
         cancellation=C.UNLIKELY, refund=R.LIMITED,
         rule="status.in_progress",
-        next_step="You can open a ticket and ask, but expect delivery to continue.",
+        next_step=N_("You can open a ticket and ask, but expect delivery to continue."),
     ),
     Status.PARTIAL: StatusRecord(
-        label="Partial",
-        meaning="Only part of the order was delivered, and delivery has stopped.",
+        label=N_("Partial"),
+        meaning=N_("Only part of the order was delivered, and delivery has stopped."),
         phase=Phase.OVER,
         cancellation=C.LIMITED, refund=R.SERVICE_RULES,
         rule="status.partial",
-        next_step="If you want the undelivered part reviewed, open a ticket.",
+        next_step=N_("If you want the undelivered part reviewed, open a ticket."),
         headlines={
-            C.LIMITED: "Delivery has stopped. Support may review the undelivered part by the service rules.",
-            C.UNLIKELY: "Delivery has stopped. Support will check the rest, but a change is unlikely.",
+            C.LIMITED: N_("Delivery has stopped. Support may review the undelivered part by the service rules."),
+            C.UNLIKELY: N_("Delivery has stopped. Support will check the rest, but a change is unlikely."),
         },
         summaries={
-            C.LIMITED: "Delivery has stopped, so only the undelivered part can be reviewed.",
-            C.UNLIKELY: "Delivery has stopped, and a review of the undelivered part is unlikely to change it.",
+            C.LIMITED: N_("Delivery has stopped, so only the undelivered part can be reviewed."),
+            C.UNLIKELY: N_("Delivery has stopped, and a review of the undelivered part is unlikely to change it."),
         },
     ),
     Status.COMPLETED: StatusRecord(
-        label="Completed",
-        meaning="The whole order was delivered.",
+        label=N_("Completed"),
+        meaning=N_("The whole order was delivered."),
         phase=Phase.OVER,
         cancellation=C.NOT_AVAILABLE, refund=R.NOT_AVAILABLE,
         rule="status.completed",
-        next_step="If you have a concern about the delivery, open a ticket and describe it.",
+        next_step=N_("If you have a concern about the delivery, open a ticket and describe it."),
     ),
     Status.CANCELED: StatusRecord(
-        label="Canceled",
-        meaning="The order was stopped and will not be delivered further.",
+        label=N_("Canceled"),
+        meaning=N_("The order was stopped and will not be delivered further."),
         phase=Phase.OVER,
         cancellation=C.NOTHING_TO_CANCEL, refund=R.BALANCE_CHECK,
         rule="status.canceled",
-        next_step="Check your balance history. If it does not look right, open a ticket.",
+        next_step=N_("Check your balance history. If it does not look right, open a ticket."),
     ),
 }
 
@@ -147,11 +148,11 @@ def parse_status(value: object) -> Status:
         return value
     valid = ", ".join(status.value for status in Status)
     if not isinstance(value, str) or not value.strip():
-        raise UnknownStatusError(f"Please choose an order status. Valid statuses: {valid}.")
+        raise UnknownStatusError(_("Please choose an order status. Valid statuses: {valid}.").format(valid=valid))
     try:
         return Status(value)
     except ValueError:
         shown = value if len(value) <= 40 else value[:40] + "…"
         raise UnknownStatusError(
-            f"Unknown order status {shown!r}. Valid statuses: {valid}."
+            _("Unknown order status {status}. Valid statuses: {valid}.").format(status=repr(shown), valid=valid)
         ) from None

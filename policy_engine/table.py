@@ -6,6 +6,7 @@ from itertools import combinations
 
 from .decision import Decision, decide, is_consistent
 from .facts import Fact
+from .i18n import chosen, language
 from .statuses import Status
 
 
@@ -24,11 +25,12 @@ def case_key(status: Status | str, facts: tuple[Fact | str, ...] | list) -> str:
     return f"{status_id}|{','.join(fact_ids)}"
 
 
-def decision_table() -> tuple[Decision, ...]:
-    """The decision for every status and every consistent set of circumstances."""
-    return tuple(
-        decide(status, subset)
-        for status in Status
-        for subset in fact_sets()
-        if is_consistent(status, frozenset(subset))
-    )
+def decision_table(lang: str | None = None) -> tuple[Decision, ...]:
+    """The decision for every status and every consistent set of circumstances, worded in `lang`."""
+    with language(chosen(lang)) as code:
+        return tuple(
+            decide(status, subset, code)
+            for status in Status
+            for subset in fact_sets()
+            if is_consistent(status, frozenset(subset))
+        )

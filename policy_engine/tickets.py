@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from .errors import PolicyInputError, TicketFieldError
 from .facts import Fact, parse_facts
+from .i18n import N_, _, chosen, language, ngettext
 from .links import check_link
 from .statuses import parse_status
 
@@ -26,17 +27,17 @@ class TicketField(StrEnum):
     @property
     def label(self) -> str:
         """The customer-facing name of the field."""
-        return _LABELS[self]
+        return _(_LABELS[self])
 
 
 _LABELS = {
-    TicketField.ORDER_ID: "Order ID",
-    TicketField.TELEGRAM_LINK: "Telegram link",
-    TicketField.CORRECT_LINK: "Correct Telegram link",
-    TicketField.SERVICE: "Service",
-    TicketField.REASON: "Reason",
-    TicketField.TRANSACTION_REFERENCE: "Transaction reference",
-    TicketField.AMOUNT: "Amount",
+    TicketField.ORDER_ID: N_("Order ID"),
+    TicketField.TELEGRAM_LINK: N_("Telegram link"),
+    TicketField.CORRECT_LINK: N_("Correct Telegram link"),
+    TicketField.SERVICE: N_("Service"),
+    TicketField.REASON: N_("Reason"),
+    TicketField.TRANSACTION_REFERENCE: N_("Transaction reference"),
+    TicketField.AMOUNT: N_("Amount"),
 }
 
 ALWAYS_REQUIRED: tuple[TicketField, ...] = (
@@ -59,10 +60,10 @@ def ticket_fields(facts: frozenset[Fact]) -> tuple[TicketField, ...]:
 # --- The ticket draft -------------------------------------------------------------------------
 
 STATUS_FIELD = "status"  # the problem key for the status and circumstances
-STATUS_LABEL = "Current status"
-FACTS_LABEL = "What applies"
+STATUS_LABEL = N_("Current status")
+FACTS_LABEL = N_("What applies")
 ANSWER_LINK_FIELD = "answer_link"
-ANSWER_LINK_LABEL = "Answer checked on the policy site"
+ANSWER_LINK_LABEL = N_("Answer checked on the policy site")
 ANSWER_LINK = re.compile(r"https?://[^\s<>\"]{1,2000}", re.ASCII)
 MAX_FIELD_LENGTH = 5000  # above every field's own limit; longer text is refused before it is scanned
 
@@ -98,7 +99,7 @@ LONG_HEX = re.compile(r"\b[0-9a-fA-F]{128,}\b", re.ASCII)
 
 def _no_password_message() -> str:
     # The Desk adds a link to No Password Required beside it (TicketFieldError.secrets names the fields).
-    return (
+    return _(
         "This looks like a password, a login or 2FA code, or a session string. We never need it, "
         "so it cannot go in a ticket: remove it, and do not share it with anyone."
     )
@@ -138,46 +139,57 @@ class TicketDraft:
 
 
 def _text(value: object, name: str, *, required: bool = True, lines: bool = False) -> tuple[str | None, str | None]:
-    """The stripped text of a field, or the problem with it."""
+    """The stripped text of a field, or the problem with it; `name` is the field's name (an N_ message)."""
+    name = _(name)
     if value is None or (isinstance(value, str) and not value.strip()):
-        return None, (f"Please enter the {name}." if required else None)
+        return None, (_("Please enter the {field}.").format(field=name) if required else None)
     if not isinstance(value, str):
-        return None, f"The {name} must be text."
+        return None, _("The {field} must be text.").format(field=name)
     text = value.replace("\r\n", "\n").replace("\r", "\n").strip()
     if len(text) > MAX_FIELD_LENGTH:  # checked first, so no scan ever runs on a huge paste
-        return None, f"The {name} is far too long ({len(text)} characters). Paste only what support needs."
+        return None, ngettext(
+            "The {field} is far too long ({count} character). Paste only what support needs.",
+            "The {field} is far too long ({count} characters). Paste only what support needs.",
+            len(text)).format(field=name, count=len(text))
     if looks_like_secret(text):
         return None, _no_password_message()
-    if HIDDEN_CHARACTERS.search(text) or (not lines and LINE_BREAK.search(text)):
-        where = "hidden control characters" if HIDDEN_CHARACTERS.search(text) else "line breaks"
-        return None, f"The {name} contains {where}. Type it again as plain text."
+    if HIDDEN_CHARACTERS.search(text):
+        return None, _("The {field} contains hidden control characters. Type it again as plain text.").format(
+            field=name)
+    if not lines and LINE_BREAK.search(text):
+        return None, _("The {field} contains line breaks. Type it again as plain text.").format(field=name)
     return text, None
 
 
 def _length(text: str, name: str, low: int, high: int) -> str | None:
+    name = _(name)
     if len(text) < low:
-        return f"The {name} is too short: write at least {low} characters."
+        return ngettext("The {field} is too short: write at least {count} character.",
+                        "The {field} is too short: write at least {count} characters.",
+                        low).format(field=name, count=low)
     if len(text) > high:
-        return f"The {name} is too long ({len(text)} characters): keep it under {high + 1}."
+        return ngettext("The {field} is too long ({count} character): keep it under {limit}.",
+                        "The {field} is too long ({count} characters): keep it under {limit}.",
+                        len(text)).format(field=name, count=len(text), limit=high + 1)
     return None
 
 
 def _amount(value: object) -> tuple[str | None, str | None]:
     if isinstance(value, bool):
-        return None, "The amount must be a number, like 12.50 or 12.50 USD."
+        return None, _("The amount must be a number, like 12.50 or 12.50 USD.")
     if isinstance(value, int | float):
         value = format(value, "f").rstrip("0").rstrip(".") if isinstance(value, float) else str(value)
-    text, problem = _text(value, "amount")
+    text, problem = _text(value, N_("amount"))
     if problem or text is None:
         return None, problem
     match = AMOUNT.fullmatch(text)
     if not match or (match["before"] and match["after"]):
-        return None, "Write the amount as a number with an optional currency, like 12.50, 12.50 USD or $12.50."
-    whole, _, decimals = match["number"].replace(",", ".").partition(".")
+        return None, _("Write the amount as a number with an optional currency, like 12.50, 12.50 USD or $12.50.")
+    whole, _point, decimals = match["number"].replace(",", ".").partition(".")
     if len(decimals) > 2:
-        return None, "The amount can have at most 2 decimals, like 12.50."
+        return None, _("The amount can have at most 2 decimals, like 12.50.")
     if int(whole) == 0 and not decimals.strip("0"):
-        return None, "The amount must be more than zero."
+        return None, _("The amount must be more than zero.")
     return text, None
 
 
@@ -193,8 +205,17 @@ def draft_ticket(
     transaction_reference: object = None,
     amount: object = None,
     answer_link: object = None,
+    lang: str | None = None,
 ) -> TicketDraft:
-    """Validate every field and compose the ticket; raise TicketFieldError listing every bad field."""
+    """Validate every field and compose the ticket in `lang`; raise TicketFieldError listing every bad field."""
+    with language(chosen(lang)):
+        return _draft(order_id, telegram_link, service, reason, status, facts, correct_link,
+                      transaction_reference, amount, answer_link)
+
+
+def _draft(order_id: object, telegram_link: object, service: object, reason: object, status: object,
+           facts: object, correct_link: object, transaction_reference: object, amount: object,
+           answer_link: object) -> TicketDraft:
     from .decision import check_consistent  # decision imports this module for ticket_fields
 
     problems: dict[str, str] = {}
@@ -206,13 +227,13 @@ def draft_ticket(
         elif text is not None:
             values[field] = text
 
-    text, problem = _text(order_id, "order ID")
+    text, problem = _text(order_id, N_("order ID"))
     if text is not None and not ORDER_ID.fullmatch(text):
-        problem = "The order ID is the number in your order history: digits only, like 123456."
+        problem = _("The order ID is the number in your order history: digits only, like 123456.")
     keep(TicketField.ORDER_ID, text, problem)
 
     warnings: tuple[str, ...] = ()
-    text, problem = _text(telegram_link, "Telegram link")
+    text, problem = _text(telegram_link, N_("Telegram link"))
     if text is not None:
         check = check_link(text)
         if not check.valid:
@@ -222,18 +243,18 @@ def draft_ticket(
     keep(TicketField.TELEGRAM_LINK, text, problem)
 
     wrong_link = _has_fact(facts, Fact.WRONG_LINK)
-    text, problem = _text(correct_link, "correct Telegram link", required=wrong_link)
+    text, problem = _text(correct_link, N_("correct Telegram link"), required=wrong_link)
     if text is not None and not problem:
         check = check_link(text)
         problem = None if check.valid else " ".join(check.problems)
     if wrong_link or text is not None or problem:
         keep(TicketField.CORRECT_LINK, text, problem)
 
-    text, problem = _text(service, "service name")
-    keep(TicketField.SERVICE, text, problem or (text and _length(text, "service name", 2, 200)))
+    text, problem = _text(service, N_("service name"))
+    keep(TicketField.SERVICE, text, problem or (text and _length(text, N_("service name"), 2, 200)))
 
-    text, problem = _text(reason, "reason for cancellation", lines=True)
-    keep(TicketField.REASON, text, problem or (text and _length(text, "reason", 5, 2000)))
+    text, problem = _text(reason, N_("reason for cancellation"), lines=True)
+    keep(TicketField.REASON, text, problem or (text and _length(text, N_("reason"), 5, 2000)))
 
     parsed_status, parsed_facts, status_problems = None, None, []
     try:
@@ -253,21 +274,21 @@ def draft_ticket(
         problems[STATUS_FIELD] = " ".join(status_problems)
 
     payment = parsed_facts is not None and Fact.PAYMENT_RELATED in parsed_facts
-    text, problem = _text(transaction_reference, "transaction reference", required=payment)
+    text, problem = _text(transaction_reference, N_("transaction reference"), required=payment)
     if text is not None and not TRANSACTION_REFERENCE.fullmatch(text):
-        problem = ("The transaction reference has 4 to 100 letters, digits or the marks - _ . / "
-                   "as your payment receipt shows it.")
+        problem = _("The transaction reference has 4 to 100 letters, digits or the marks - _ . / "
+                    "as your payment receipt shows it.")
     keep(TicketField.TRANSACTION_REFERENCE, text, problem)
 
     if amount is None or (isinstance(amount, str) and not amount.strip()):
         if payment:
-            problems[TicketField.AMOUNT.value] = "Please enter the amount you paid, like 12.50 USD."
+            problems[TicketField.AMOUNT.value] = _("Please enter the amount you paid, like 12.50 USD.")
     else:
         keep(TicketField.AMOUNT, *_amount(amount))
 
-    link_text, link_problem = _text(answer_link, "answer link", required=False)
+    link_text, link_problem = _text(answer_link, N_("answer link"), required=False)
     if link_text is not None and not ANSWER_LINK.fullmatch(link_text):
-        link_problem = "The answer link must be a web address starting with https:// or http://."
+        link_problem = _("The answer link must be a web address starting with https:// or http://.")
     if link_problem:
         problems[ANSWER_LINK_FIELD] = link_problem
 
@@ -280,12 +301,12 @@ def draft_ticket(
         if field in values:
             fields.append((field.label, values[field]))
         if field is TicketField.SERVICE:
-            fields.append((STATUS_LABEL, parsed_status.label))
-            chosen = [fact.label for fact in Fact if fact in (parsed_facts or ())]
-            if chosen:
-                fields.append((FACTS_LABEL, "; ".join(chosen)))
+            fields.append((_(STATUS_LABEL), parsed_status.label))
+            ticked = [fact.label for fact in Fact if fact in (parsed_facts or ())]
+            if ticked:
+                fields.append((_(FACTS_LABEL), "; ".join(ticked)))
     if link_text is not None:
-        fields.append((ANSWER_LINK_LABEL, link_text))
+        fields.append((_(ANSWER_LINK_LABEL), link_text))
     return TicketDraft(fields=tuple(fields), warnings=warnings, text=_body(fields))
 
 

@@ -18,6 +18,7 @@ from urllib.parse import urlencode, urlsplit
 from .decision import decide
 from .errors import PolicyInputError, UnknownFactError
 from .facts import Fact
+from .i18n import N_, _, chosen, language, ngettext
 from .panel import read_status
 from .statuses import Status
 from .terminal import json_text, shown
@@ -30,7 +31,7 @@ TABLE_CELL = 24  # an order id or panel status longer than this is shortened in 
 # The fields that make an object one order rather than a map of order ids to orders.
 ORDER_FIELDS = frozenset({"status", "charge", "start_count", "remains", "currency", "runs", "orders"})
 
-SHAPE = "one order object, or an object that maps order ids to orders, as a panel's action=status answers"
+SHAPE = N_("one order object, or an object that maps order ids to orders, as a panel's action=status answers")
 
 
 class BatchInputError(PolicyInputError):
@@ -81,29 +82,35 @@ def read_facts(values: Iterable[str]) -> tuple[Fact, ...]:
         except ValueError:
             valid = ", ".join(fact.value for fact in Fact)
             raise UnknownFactError(
-                f"Unknown circumstance {_quoted(value)}. Valid circumstances: {valid}."
+                _("Unknown circumstance {circumstance}. Valid circumstances: {valid}.").format(
+                    circumstance=_quoted(value), valid=valid)
             ) from None
     return tuple(fact for fact in Fact if fact in chosen)
 
 
 def check_base_url(text: str) -> str:
     """The Cancellation page's address that answer links start with; raise BatchInputError if unusable."""
-    example = "such as https://example.com/cancellation/"  # the Cancellation page, where the Desk is
+    example = "https://example.com/cancellation/"  # the Cancellation page, where the Desk is
     try:
         parts = urlsplit(text)
         parts.port  # noqa: B018 -- reading it validates the port
     except ValueError:
-        raise BatchInputError(f"The base URL is not a valid address; give one {example}.") from None
+        raise BatchInputError(
+            _("The base URL is not a valid address; give one such as {example}.").format(example=example)) from None
     if len(text) > MAX_URL_LENGTH:
-        raise BatchInputError(f"The base URL is longer than {MAX_URL_LENGTH} characters.")
+        raise BatchInputError(ngettext("The base URL is longer than {count} character.",
+                                       "The base URL is longer than {count} characters.",
+                                       MAX_URL_LENGTH).format(count=MAX_URL_LENGTH))
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise BatchInputError(f"The base URL must be an http or https address, {example}.")
+        raise BatchInputError(
+            _("The base URL must be an http or https address, such as {example}.").format(example=example))
     if any(char.isspace() or not char.isprintable() for char in text):
-        raise BatchInputError("The base URL must not contain spaces or control characters.")
+        raise BatchInputError(_("The base URL must not contain spaces or control characters."))
     if parts.username is not None or parts.password is not None:
-        raise BatchInputError("The base URL must not carry a user name or password.")
+        raise BatchInputError(_("The base URL must not carry a user name or password."))
     if "?" in text or "#" in text:
-        raise BatchInputError(f"The base URL must have no ? or # part: each answer link adds its own, {example}.")
+        raise BatchInputError(_("The base URL must have no ? or # part: each answer link adds its own, "
+                                "such as {example}.").format(example=example))
     return text
 
 
@@ -116,28 +123,31 @@ def answer_link(base_url: str, status: str, facts: Iterable[Fact], version: str)
 def read_batch(raw: bytes) -> object:
     """The panel's answer as JSON data; raise BatchInputError when it is not JSON at all."""
     if len(raw) > MAX_INPUT_BYTES:
-        raise BatchInputError(f"The input is larger than {MAX_INPUT_BYTES // 2**20} MB; split it into smaller batches.")
+        raise BatchInputError(_("The input is larger than {size} MB; split it into smaller batches.").format(
+            size=MAX_INPUT_BYTES // 2**20))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise BatchInputError(f"The input is not UTF-8 text (byte {error.start + 1}).") from None
+        raise BatchInputError(_("The input is not UTF-8 text (byte {position}).").format(
+            position=error.start + 1)) from None
     if not text.strip():
-        raise BatchInputError(f"The input is empty; expected {SHAPE}.")
+        raise BatchInputError(_("The input is empty; expected {shape}.").format(shape=_(SHAPE)))
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        where = f"line {error.lineno}, column {error.colno}"
-        raise BatchInputError(f"The input is not JSON: {error.msg} at {where}.") from None
+        # json's own words for what is wrong (error.msg) are English: Python has no catalog for them
+        raise BatchInputError(_("The input is not JSON: {problem} at line {line}, column {column}.").format(
+            problem=error.msg, line=error.lineno, column=error.colno)) from None
     except RecursionError:
-        raise BatchInputError("The input is nested too deeply to be a panel's answer.") from None
+        raise BatchInputError(_("The input is nested too deeply to be a panel's answer.")) from None
     except ValueError:  # an integer with thousands of digits
-        raise BatchInputError("The input holds a number too long to be a panel's answer.") from None
+        raise BatchInputError(_("The input holds a number too long to be a panel's answer.")) from None
 
 
 def entries(data: object) -> list[tuple[str | None, object]]:
     """Each order in the panel's answer, in input order, with its id (None for a single-order answer)."""
     if not isinstance(data, dict):
-        raise BatchInputError(f"The input is JSON, but not {SHAPE}.")
+        raise BatchInputError(_("The input is JSON, but not {shape}.").format(shape=_(SHAPE)))
     if ORDER_FIELDS & data.keys() or set(data) == {"error"}:
         return [(None, data)]
     return list(data.items())
@@ -184,33 +194,40 @@ class _Answers:
 
     def order(self, order: str | None, entry: object) -> OrderAnswer:
         if isinstance(entry, str):
-            return OrderAnswer(order, None, error=f"The panel sent an error for this order: {_quoted(entry)}.")
+            return OrderAnswer(order, None, error=_panel_error(_quoted(entry)))
         if not isinstance(entry, dict):
-            return OrderAnswer(order, None, error="The panel's answer for this order is not an order object.")
+            return OrderAnswer(order, None, error=_("The panel's answer for this order is not an order object."))
         word = entry.get("status")
         panel_status = word if isinstance(word, str) else None
         problem = entry.get("error")
         if problem not in (None, "", False):
-            text = f": {_quoted(problem)}" if isinstance(problem, str) else ""
-            return OrderAnswer(order, panel_status, error=f"The panel sent an error for this order{text}.")
+            error = (_panel_error(_quoted(problem)) if isinstance(problem, str)
+                     else _("The panel sent an error for this order."))
+            return OrderAnswer(order, panel_status, error=error)
         if word is None:
-            return OrderAnswer(order, None, error="The panel sent no status for this order.")
+            return OrderAnswer(order, None, error=_("The panel sent no status for this order."))
         if panel_status is None:
-            return OrderAnswer(order, None, error="The panel sent a status for this order that is not text.")
+            return OrderAnswer(order, None, error=_("The panel sent a status for this order that is not text."))
         status, error = self.status(panel_status)
         if status is None:
             return OrderAnswer(order, panel_status, error=error)
         return OrderAnswer(order, panel_status, **self.decision(status))
 
 
-def answer_batch(data: object, facts: Iterable[Fact] = (), base_url: str | None = None) -> list[OrderAnswer]:
-    """One answer per order of a panel's `action=status` answer, in input order.
+def _panel_error(text: str) -> str:
+    return _("The panel sent an error for this order: {error}.").format(error=text)
+
+
+def answer_batch(data: object, facts: Iterable[Fact] = (), base_url: str | None = None,
+                 lang: str | None = None) -> list[OrderAnswer]:
+    """One answer per order of a panel's `action=status` answer, in input order, worded in `lang`.
 
     Raises BatchInputError only when the whole input is of an unknown shape; a bad order gets its own error.
     """
-    chosen = set(facts)
-    answers = _Answers(tuple(fact for fact in Fact if fact in chosen), base_url)
-    return [answers.order(order, entry) for order, entry in entries(data)]
+    with language(chosen(lang)):
+        picked = set(facts)
+        answers = _Answers(tuple(fact for fact in Fact if fact in picked), base_url)
+        return [answers.order(order, entry) for order, entry in entries(data)]
 
 
 def to_json(rows: Iterable[OrderAnswer]) -> str:
@@ -246,18 +263,25 @@ def _cell(value: str | None, limit: int | None = None) -> str:
 def to_table(rows: list[OrderAnswer]) -> str:
     """A table for a terminal: one line per order, the answer (or its error) last, and a count."""
     with_links = any(row.link for row in rows)
-    header = ["ORDER", "PANEL STATUS", "STATUS", "CANCELLATION", "REFUND", *(["LINK"] if with_links else [])]
+    header = [_("ORDER"), _("PANEL STATUS"), _("STATUS"), _("CANCELLATION"), _("REFUND"),
+              *([_("LINK")] if with_links else [])]
     lines = []
     for row in rows:
         cells = [_cell(row.order, TABLE_CELL), _cell(row.panel_status, TABLE_CELL), _cell(row.status),
                  _cell(row.cancellation), _cell(row.refund), *([_cell(row.link)] if with_links else [])]
-        answer = _cell(row.headline) if row.error is None else "Error: " + _cell(row.error)
+        answer = _cell(row.headline) if row.error is None else _("Error: {error}").format(error=_cell(row.error))
         lines.append((cells, answer))
     widths = [max([len(name), *(len(cells[i]) for cells, _ in lines)]) for i, name in enumerate(header)]
 
     def line(cells: list[str], last: str) -> str:
         return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)) + "  " + last
 
+    return "\n".join([line(header, _("ANSWER")), *(line(cells, answer) for cells, answer in lines), summary(rows)])
+
+
+def summary(rows: list[OrderAnswer]) -> str:
+    """The count under the table: "3 orders: 2 answered, 1 not answered."."""
     failed = sum(row.error is not None for row in rows)
-    count = f"{len(rows)} order{'s' if len(rows) != 1 else ''}: {len(rows) - failed} answered, {failed} not answered."
-    return "\n".join([line(header, "ANSWER"), *(line(cells, answer) for cells, answer in lines), count])
+    orders = ngettext("{count} order", "{count} orders", len(rows)).format(count=len(rows))
+    return _("{orders}: {answered} answered, {failed} not answered.").format(
+        orders=orders, answered=len(rows) - failed, failed=failed)

@@ -37,6 +37,13 @@ def build_site(target: Path, mode: str = "self-host") -> Path:
     return target
 
 
+def pytest_configure(config) -> None:
+    """The translation catalogs compiled once per session (each xdist worker writes them atomically)."""
+    from buildlib import catalogs
+
+    catalogs.compile_all()
+
+
 def pytest_addoption(parser) -> None:
     parser.addoption("--built-site", default=None,
                      help="use this already built self-host site instead of building one (while working on tests)")
