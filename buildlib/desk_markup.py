@@ -15,7 +15,6 @@ import json
 from markupsafe import Markup
 
 import policy_engine as engine
-from policy_engine.i18n import _
 
 from . import desk_data, templating
 
@@ -127,7 +126,6 @@ def render(page_url: str, lang_root: str = "") -> str:
         facts=list(engine.Fact),
         ticket_fields=list(engine.TicketField),
         ticket_languages=ticket_languages(assets.lang),
-        ticket_language_legend=_("Language of your ticket"),
         conditional_fields=[f.value for f in engine.tickets.CONDITIONAL],
         every_answer=desk_data.every_answer_rules(),
         config_json=_json_for_template(config),
