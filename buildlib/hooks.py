@@ -21,6 +21,7 @@ def on_config(config):
     lang = languages.language_of(config)
     drift.check(config)
     config["extra"]["alternate"] = languages.alternates(config)
+    config["extra"]["language_sites"] = languages.language_sites(config)
     with language(lang):
         config["extra"][engine_bundle.CONFIG_KEY] = engine_bundle.prepare(options_of(config), lang)
     return config

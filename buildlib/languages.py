@@ -71,6 +71,18 @@ def alternates(config) -> list[dict]:
             for lang in LANGUAGES]
 
 
+def language_sites(config) -> list[dict]:
+    """Every language's absolute root ("http://…/ru/"), from site_url, for the sitemap's hreflang alternates;
+    empty without a site_url."""
+    site_url = config["site_url"]
+    if not site_url:
+        return []
+    base = site_url.rstrip("/") + "/"
+    own = prefix(language_of(config))
+    root = base[: len(base) - len(own)] if own and base.endswith(own) else base
+    return [{"lang": lang, "root": root + prefix(lang)} for lang in LANGUAGES]
+
+
 def page_alternates(config, url: str) -> list[dict]:
     """The page at `url` ("cancellation/") in every language, for the language selector: relative links, and
     absolute ones on 404.html, which is served at any path."""

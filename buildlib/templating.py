@@ -9,8 +9,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 import policy_engine as engine
-from policy_engine.i18n import N_, _
 from policy_engine import i18n
+from policy_engine.i18n import N_, _
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
