@@ -113,7 +113,8 @@ def serve(options: BuildOptions, dev_addr: str) -> None:
     """MkDocs' live-reload server, on a dev build."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    watch = [str(ROOT / name) for name in ("widget", "overrides")]
+    # The Russian site is built by the English build's hook (buildlib/languages.py) into the served folder's ru/.
+    watch = [str(ROOT / name) for name in ("widget", "overrides", "docs-ru", "mkdocs.ru.yml", "policy_engine/locale")]
     mkdocs_serve(str(MKDOCS_YML), livereload=True, watch=watch, **_overrides(options, dev_addr=dev_addr))
 
 
