@@ -38,7 +38,8 @@ def test_each_page_links_to_itself_in_the_other_language_and_carries_hreflang_al
     url = url_of(name)
     english, russian = built(site_dir, url), built(site_dir, "ru/" + url)
     depth = "../" * url.count("/")
-    assert re.search(rf'<a href="{re.escape(depth)}ru/{re.escape(url)}" hreflang="ru"[^>]*class="md-select__link"', english)
+    assert re.search(rf'<a href="{re.escape(depth)}ru/{re.escape(url)}" hreflang="ru"[^>]*class="md-select__link"',
+                     english)
     assert re.search(rf'<a href="{re.escape("../" + depth)}{re.escape(url)}" hreflang="en"[^>]*class="md-select__link"',
                      russian)
     for page in (english, russian):
@@ -132,3 +133,24 @@ def test_russian_search_finds_a_page_by_another_form_of_the_word(page, site_url)
     assert "отмен" in page.locator(".md-search-result__list").inner_text().lower()
     assert all("/ru/" in link for link in page.locator(".md-search-result__link").evaluate_all(
         "links => links.map(a => a.href)"))
+
+
+@pytest.mark.browser
+def test_a_russian_reader_drafts_the_ticket_in_russian_or_in_english(page, site_url):
+    from policy_engine import draft_ticket
+
+    page.goto(f"{site_url}ru/cancellation/?status=processing&fact=wrong_link")
+    page.wait_for_selector('#decision-result[data-engine="pyodide"]', timeout=120_000)
+    page.locator('[data-dd="ticket"] summary').click()
+    values = {"order_id": "123456", "telegram_link": "https://t.me/mychannel",
+              "correct_link": "https://t.me/myrealchannel", "service": "Telegram members", "reason": "Неверная ссылка."}
+    for name, value in values.items():
+        page.locator(f"#dd-t-{name}").fill(value)
+        page.locator(f"#dd-t-{name}").blur()
+    draft = page.locator('[data-dd="draft"]')
+    for lang in ("ru", "en"):
+        page.locator(f'label[for="dd-tl-{lang}"]').click()
+        link = f"{site_url}ru/cancellation/?status=processing&fact=wrong_link&v={POLICY_VERSION}#decision-desk"
+        expected = draft_ticket(status="processing", facts=["wrong_link"], answer_link=link, lang=lang, **values)
+        page.wait_for_function("(text) => document.querySelector('[data-dd=draft]').textContent.trim() === text",
+                               arg=expected.text.strip(), timeout=10_000)
