@@ -147,7 +147,6 @@ def test_a_russian_reader_drafts_the_ticket_in_russian_or_in_english(page, site_
     for name, value in values.items():
         page.locator(f"#dd-t-{name}").fill(value)
         page.locator(f"#dd-t-{name}").blur()
-    draft = page.locator('[data-dd="draft"]')
     for lang in ("ru", "en"):
         page.locator(f'label[for="dd-tl-{lang}"]').click()
         link = f"{site_url}ru/cancellation/?status=processing&fact=wrong_link&v={POLICY_VERSION}#decision-desk"
