@@ -44,7 +44,7 @@ RUN_CASES = """async ({config, cases, limitMs, fresh}) => {
     });
   });
   const snapshot = fresh ? {} : {snapshotURL: config.snapshotURL, snapshotIntegrity: config.snapshotIntegrity,
-                                 snapshotKey: config.snapshotKey, lang: config.lang, catalogURL: abs(config.catalog)};
+                                 snapshotKey: config.snapshotKey};
   worker.postMessage({type: 'init', indexURL: config.indexURL, stdLibURL: config.stdLibURL,
                       engineURL: config.engineURL, lockURL: config.lockURL, lang: config.lang,
                       catalogURL: config.catalogURL, ...snapshot});
