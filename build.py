@@ -29,10 +29,12 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 from buildlib.hooks import (  # noqa: E402,F401  (needs ROOT on sys.path first)
     on_config,
     on_page_content,
+    on_page_context,
     on_page_markdown,
     on_post_build,
     on_post_page,
     on_post_template,
+    on_template_context,
 )
 from buildlib.options import PYODIDE_MODES, BuildError, BuildOptions, extra_with  # noqa: E402
 
@@ -111,7 +113,8 @@ def serve(options: BuildOptions, dev_addr: str) -> None:
     """MkDocs' live-reload server, on a dev build."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    watch = [str(ROOT / name) for name in ("widget", "overrides")]
+    # The Russian site is built by the English build's hook (buildlib/languages.py) into the served folder's ru/.
+    watch = [str(ROOT / name) for name in ("widget", "overrides", "docs-ru", "mkdocs.ru.yml", "policy_engine/locale")]
     mkdocs_serve(str(MKDOCS_YML), livereload=True, watch=watch, **_overrides(options, dev_addr=dev_addr))
 
 

@@ -56,10 +56,10 @@ def nav_titles(config) -> dict[str, str]:
     return titles
 
 
-def section_title(reference: str) -> str:
-    """The heading text of the section a reference points to, read from its page's source."""
+def section_title(reference: str, docs_dir: Path = ROOT / "docs") -> str:
+    """The heading text of the section a reference points to, read from its page's source in `docs_dir`."""
     page, _, anchor = reference.partition("#")
-    source = drift.page_source(ROOT / "docs", page)
+    source = drift.page_source(Path(docs_dir), page)
     lines = drift.find_section(source.read_text(encoding="utf-8"), anchor) if source.is_file() else None
     title = drift.heading_title(lines[0]) if lines else ""
     return title if title and "{" not in title else anchor.replace("-", " ").capitalize()
@@ -89,7 +89,7 @@ def page_context(page, config) -> dict:
         "rule_anchor": rule_anchor,
         "md_link": md_link,
         "page_title": nav_titles(config).__getitem__,
-        "section_title": section_title,
+        "section_title": lambda reference: section_title(reference, config["docs_dir"]),
         "ticket_fields": list(engine.TicketField),
         "payment_fields": PAYMENT_REQUIRED,
         **desk_markup.context(page, config),

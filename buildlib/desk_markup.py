@@ -42,7 +42,10 @@ def on_page_content(html: str, page, config) -> str:
         raise BuildError(f"{page.file.src_uri}: decision_desk() is used more than once; the Desk has fixed ids")
     if getattr(page, "present_anchor_ids", None) is not None:
         page.present_anchor_ids.add("decision-desk")  # MkDocs' anchor check ran before the Desk was inserted
-    return html.replace(PLACEHOLDER, render(page.url))
+    from . import languages
+
+    lang_root = languages.prefix(languages.language_of(config))
+    return html.replace(PLACEHOLDER, render(lang_root + page.url, lang_root))
 
 
 # --- URLs ---------------------------------------------------------------------------------------
@@ -69,8 +72,9 @@ def _assets():
     return engine_bundle.assets()
 
 
-def page_config(page_url: str) -> dict:
-    """What widget/glue.mjs needs: asset URLs relative to the page and the time limit."""
+def page_config(page_url: str, lang_root: str = "") -> dict:
+    """What widget/glue.mjs needs: asset URLs relative to the page (`page_url` and the assets are paths in the
+    whole site tree, "ru/cancellation/"), the language's root (`lang_root`, "ru/") and the time limit."""
     assets = _assets()
 
     def rel(path):
@@ -79,7 +83,9 @@ def page_config(page_url: str) -> dict:
     return {
         "version": engine.POLICY_VERSION,
         "answers": rel(assets.answers),
-        "root": relative("", page_url),
+        "root": relative(lang_root, page_url),
+        "lang": assets.lang,
+        "catalog": rel(assets.catalog),
         "worker": rel(assets.worker),
         "engine": rel(assets.engine),
         "stdlib": rel(assets.stdlib),
@@ -100,15 +106,26 @@ def _json_for_template(value) -> Markup:
 
 # --- The Desk ------------------------------------------------------------------------------------
 
-def render(page_url: str) -> str:
-    """The Desk's markup for the page at `page_url`."""
-    config = page_config(page_url)
+def ticket_languages(lang: str) -> list[dict]:
+    """The languages a ticket can be drafted in on a page in `lang`: its own and English, which every page can
+    answer in without another catalog. An English page offers no choice (it ships no other catalog)."""
+    from policy_engine.i18n import LANGUAGE_NAMES, SOURCE_LANGUAGE
+
+    if lang == SOURCE_LANGUAGE:
+        return []
+    return [{"code": code, "name": LANGUAGE_NAMES[code], "current": code == lang} for code in (lang, SOURCE_LANGUAGE)]
+
+
+def render(page_url: str, lang_root: str = "") -> str:
+    """The Desk's markup for the page at `page_url` (a path in the site tree) of the language at `lang_root`."""
+    config = page_config(page_url, lang_root)
     assets = _assets()
     revision = engine.REVISIONS[0]
     return templating.environment().get_template("desk.html").render(
         statuses=list(engine.Status),
         facts=list(engine.Fact),
         ticket_fields=list(engine.TicketField),
+        ticket_languages=ticket_languages(assets.lang),
         conditional_fields=[f.value for f in engine.tickets.CONDITIONAL],
         every_answer=desk_data.every_answer_rules(),
         config_json=_json_for_template(config),
@@ -117,8 +134,8 @@ def render(page_url: str) -> str:
         answers=relative(assets.answers, page_url),
         version=engine.POLICY_VERSION,
         version_text=templating.human_date(revision.effective),
-        changes_url=relative(f"changes/#{revision.anchor}", page_url),
-        no_password_url=relative("no-password-required/", page_url),
+        changes_url=relative(f"{lang_root}changes/#{revision.anchor}", page_url),
+        no_password_url=relative(f"{lang_root}no-password-required/", page_url),
         status_table_url="#order-status",
-        link=lambda reference: relative(reference, page_url),
+        link=lambda reference: relative(lang_root + reference, page_url),
     )

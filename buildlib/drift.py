@@ -6,6 +6,11 @@ records the hash (and the text) of each cited section as last confirmed. When th
 the lock does not, the build fails until someone reads the rule against the new text and runs
 `python build.py confirm-rules`. Sections that no rule cites can change freely.
 
+Translations are locked the same way (rules.lock's "translations"): for each translated page's cited section,
+its own hash and the hash of the English section it was translated from. When either changes (the translation
+is reworded, or the English text it follows changed and it needs review) the build fails until
+`confirm-rules` confirms both.
+
 Also runs `python build.py snapshot`, which writes the outcome snapshot of the current version.
 """
 
@@ -184,11 +189,13 @@ def load_lock(lock_path: Path) -> dict | None:
     return data
 
 
-def make_lock(rules: Iterable, sections: dict[str, Section]) -> dict:
-    """The lock that confirms every rule against the given sections."""
+def make_lock(rules: Iterable, sections: dict[str, Section],
+              translations: dict[str, dict[str, Section]] | None = None) -> dict:
+    """The lock that confirms every rule against the given sections, and each translation (language ->
+    its sections) against its own text and the English text it follows."""
     rules = [rule for rule in rules if not sections[rule.reference].rendered]
     cited = {rule.reference for rule in rules}
-    return {
+    lock = {
         "about": ("Each rule's cited section as last confirmed. The build fails when a cited section's text "
                   f"changes; read the rule against the new text, then run `{CONFIRM_COMMAND}`. "
                   "Do not edit by hand."),
@@ -202,6 +209,14 @@ def make_lock(rules: Iterable, sections: dict[str, Section]) -> dict:
             for ref, s in sorted(sections.items()) if ref in cited
         },
     }
+    if translations:
+        lock["translations"] = {
+            lang: {ref: {"source": t.source, "sha256": t.sha256, "english_sha256": sections[ref].sha256,
+                         "text": list(t.lines)}
+                   for ref, t in sorted(translated.items()) if ref in cited}
+            for lang, translated in sorted(translations.items())
+        }
+    return lock
 
 
 def dumps_lock(lock: dict) -> str:
@@ -241,6 +256,35 @@ def compare(docs_dir: Path, lock: dict, rules: Iterable) -> tuple[Report, dict[s
     return report, sections
 
 
+def compare_translation(lang: str, docs_dir: Path, english_dir: Path, lock: dict,
+                        rules: Iterable) -> tuple[Report, dict[str, Section]]:
+    """What differs between a translation's cited sections and the lock: its own text, and the English text
+    it was translated from."""
+    rules = list(rules)
+    english, _ = read_sections(english_dir, rules)
+    sections, missing = read_sections(docs_dir, rules)
+    locked = (lock.get("translations") or {}).get(lang, {})
+    report = Report()
+    checked: dict[str, Section] = {}
+    for reference in dict.fromkeys(rule.reference for rule in rules):
+        if reference not in english or english[reference].rendered:
+            continue
+        if reference in missing:
+            report.missing.append(f"the {lang} translation of {reference}: {missing[reference]}.")
+            continue
+        entry, section = locked.get(reference), sections[reference]
+        checked[reference] = section
+        where = f"the {lang} translation of {reference} ({section.source})"
+        if entry is None:
+            report.unconfirmed.append(f"{where} has never been confirmed.")
+            continue
+        if entry.get("sha256") != section.sha256:
+            report.changed.append(f"{where} changed since it was confirmed.")
+        if entry.get("english_sha256") != english[reference].sha256:
+            report.changed.append(f"{where} needs review: the English section it was translated from changed.")
+    return report, checked
+
+
 def message(report: Report, lock_name: str = LOCK_NAME) -> str:
     """The build failure: each rule and its section, and what to do."""
     lines = [f"Policy text and rules have drifted apart ({len(report.problems)} "
@@ -277,9 +321,19 @@ def check(config, docs_dir: Path | None = None, lock_path: Path | None = None, r
         log.info("%s not found: the prose-rule drift check is off until `%s --yes` writes it.",
                  lock_path.name, CONFIRM_COMMAND)
         return
-    report, _ = compare(docs_dir, lock, _rules() if rules is None else rules)
+    rules = _rules() if rules is None else rules
+    lang = _language(config)
+    if lang == "en":
+        report, _ = compare(docs_dir, lock, rules)
+    else:
+        report, _ = compare_translation(lang, docs_dir, docs_dir.parent / "docs", lock, rules)
     if report.problems:
         raise BuildError(message(report, lock_path.name))
+
+
+def _language(config) -> str:
+    theme = config.get("theme") if hasattr(config, "get") else None
+    return (theme.get("language") if hasattr(theme, "get") else None) or "en"
 
 
 # --- confirm-rules -------------------------------------------------------------------------------
@@ -293,11 +347,26 @@ def _section_diff(reference: str, old: dict | None, new: Section) -> list[str]:
 
 
 def confirm(docs_dir: Path, lock_path: Path, assume_yes: bool = False, rules: Iterable | None = None,
-            ask: Callable[[str], str] | None = None, out: Callable[[str], None] = print) -> int:
-    """Show what changed under each rule, ask, then write the lock. Returns an exit code."""
+            ask: Callable[[str], str] | None = None, out: Callable[[str], None] = print,
+            translations: dict[str, Path] | None = None) -> int:
+    """Show what changed under each rule (and in each translation: language -> its docs folder), ask, then
+    write the lock. Returns an exit code."""
     rules = list(_rules() if rules is None else rules)
     old = load_lock(lock_path) or {"rules": {}, "sections": {}}
     report, sections = compare(docs_dir, old, rules)
+    translated: dict[str, dict[str, Section]] = {}
+    for lang, folder in (translations or {}).items():
+        found, sections_of = compare_translation(lang, Path(folder), docs_dir, old, rules)
+        report.missing += found.missing
+        for line in found.changed + found.unconfirmed:
+            out(f"  {line}")
+        report.changed += found.changed
+        report.unconfirmed += found.unconfirmed
+        translated[lang] = sections_of
+        for reference, now in sections_of.items():
+            before = ((old.get("translations") or {}).get(lang) or {}).get(reference)
+            if before is None or before.get("sha256") != now.sha256:
+                out("\n".join(_section_diff(f"{reference} ({lang})", before, now)))
     if report.missing:
         out(message(Report(missing=report.missing), lock_path.name))
         out("Nothing was confirmed: a rule cannot be confirmed against a section that does not exist.")
@@ -305,7 +374,7 @@ def confirm(docs_dir: Path, lock_path: Path, assume_yes: bool = False, rules: It
     if not report.problems:
         out(f"All {len(rules)} rules are confirmed against their sections; {lock_path.name} is up to date.")
         return 0
-    new_lock = make_lock(rules, sections)
+    new_lock = make_lock(rules, sections, translated)
     by_section: dict[str, list] = {}
     for rule in rules:
         if rule.id in new_lock["rules"] and old["rules"].get(rule.id) != new_lock["rules"][rule.id]:
@@ -363,5 +432,10 @@ def run_command(args) -> int:
     if args.command == "snapshot":
         return snapshot()
     if args.command == "confirm-rules":
-        return confirm(ROOT / "docs", ROOT / LOCK_NAME, assume_yes=args.yes)
+        from policy_engine.i18n import LANGUAGES, SOURCE_LANGUAGE
+
+        from .languages import docs_dir
+
+        return confirm(ROOT / "docs", ROOT / LOCK_NAME, assume_yes=args.yes,
+                       translations={lang: docs_dir(lang) for lang in LANGUAGES if lang != SOURCE_LANGUAGE})
     raise BuildError(f"unknown command {args.command!r}; valid: snapshot, confirm-rules")

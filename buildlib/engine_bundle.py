@@ -87,6 +87,8 @@ class DeskAssets:
     snapshot: str | None = None  # the memory snapshot (production builds), with its SRI and key
     snapshot_integrity: str | None = None
     snapshot_key: str | None = None
+    lang: str = "en"  # the language of the pages this build renders (policy_engine.i18n)
+    catalog: str | None = None  # that language's compiled catalog (.mo), for the worker; None for English
 
 
 @dataclass(frozen=True)
@@ -155,10 +157,14 @@ def _deterministic_zip(files: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def engine_archive() -> bytes:
+def engine_archive(catalogs: bool = False) -> bytes:
     """A deterministic zip of policy_engine/*.py and its snapshots/*.json (no tests, no caches); the build
-    adds the modules' .pyc."""
+    adds the modules' .pyc. With `catalogs`, also every compiled catalog (for trimming the stdlib only: each
+    page ships its own catalog beside the archive)."""
     files = {f"policy_engine/{path.name}": path.read_bytes() for path in engine_sources()}
+    if catalogs:
+        files |= {path.relative_to(ROOT).as_posix(): path.read_bytes()
+                  for path in sorted((ENGINE_DIR / "locale").glob("*/LC_MESSAGES/*.mo"))}
     files |= {f"policy_engine/{SNAPSHOT_DIR}/{path.name}": path.read_bytes() for path in engine_snapshots()}
     return _deterministic_zip(files)
 
@@ -280,6 +286,15 @@ def _stdlib_key(engine: bytes, version: str, calls: list) -> str:
     return digest.hexdigest()[:20]
 
 
+def _with_catalogs(engine: bytes) -> bytes:
+    """The engine archive plus every compiled catalog, for the stdlib trim to exercise every language."""
+    with zipfile.ZipFile(io.BytesIO(engine_archive(catalogs=True))) as full:
+        catalogs = {name: full.read(name) for name in full.namelist() if name.endswith(".mo")}
+    with zipfile.ZipFile(io.BytesIO(engine)) as opened:
+        files = {name: opened.read(name) for name in opened.namelist()}
+    return _deterministic_zip(files | catalogs)
+
+
 def _with_pyc(engine: bytes, pyc_zip: bytes) -> bytes:
     """The engine archive plus its modules precompiled by Pyodide (policy_engine/__pycache__/)."""
     files = {}
@@ -293,14 +308,15 @@ def pyodide_builds(sources: bytes, version: str, lock: bytes) -> tuple[bytes, by
     """(trimmed stdlib zip, engine archive with precompiled modules), both made by Pyodide under
     Node and verified against CPython's decision table; from .cache/desk/ when nothing changed."""
     calls = exercise_calls()
-    cached = CACHE_DIR / _stdlib_key(sources, version, calls)
+    trim_sources = _with_catalogs(sources)
+    cached = CACHE_DIR / _stdlib_key(trim_sources, version, calls)
     if (cached / "stdlib.zip").is_file() and (cached / "engine.zip").is_file():
         return (cached / "stdlib.zip").read_bytes(), (cached / "engine.zip").read_bytes()
     log.info("Decision Desk: trimming the stdlib with Pyodide under Node and checking it against CPython "
              "(once per engine change; about a minute)")
     with tempfile.TemporaryDirectory(prefix="desk-trim-") as tmp:
         work = Path(tmp)
-        (work / "sources.zip").write_bytes(sources)
+        (work / "sources.zip").write_bytes(trim_sources)
         (work / "calls.json").write_text(json.dumps(calls))
         out, pyc = work / "stdlib.zip", work / "engine-pyc.zip"
         _node("trim-stdlib.mjs", "--engine", str(work / "sources.zip"), "--calls", str(work / "calls.json"),
@@ -404,8 +420,22 @@ def entry_integrity() -> str:
     return _integrity((PYODIDE_DIR / "pyodide.mjs").read_bytes())
 
 
-def prepare(options: BuildOptions) -> DeskBuild:
-    """Compute every Desk asset (and its content-hashed name) for a build with these options."""
+def catalog_bytes(lang: str) -> bytes | None:
+    """The compiled catalog of a language the pages are in, which its Desk's worker installs; None for English."""
+    from policy_engine.i18n import SOURCE_LANGUAGE, catalog_path
+
+    if lang == SOURCE_LANGUAGE:
+        return None
+    path = Path(catalog_path(lang))
+    if not path.is_file():
+        raise BuildError(f"the {lang!r} catalog is not compiled ({path.relative_to(ROOT)} is missing): "
+                         "run `python build.py catalogs`")
+    return path.read_bytes()
+
+
+def prepare(options: BuildOptions, lang: str = "en") -> DeskBuild:
+    """Compute every Desk asset (and its content-hashed name) for a build with these options, for pages in
+    `lang`: its answers, in that language, and its catalog. The other files are the same in every language."""
     from . import desk_data
 
     version = pyodide_version()
@@ -424,6 +454,9 @@ def prepare(options: BuildOptions) -> DeskBuild:
         "stdlib": ("stdlib.zip", stdlib),
         "lock": ("lock.json", lock),
     }
+    catalog = catalog_bytes(lang)
+    if catalog is not None:
+        files["catalog"] = (f"{lang}.mo", catalog)
     snapshot = {}
     if not options.dev:  # always served from the site itself, in CDN mode too
         content, key = memory_snapshot(version, stdlib, engine, lock)
@@ -432,7 +465,8 @@ def prepare(options: BuildOptions) -> DeskBuild:
     paths = {key: _hashed(name, content) for key, (name, content) in files.items()}
     cdn = options.pyodide == "cdn"
     index_url = CDN_INDEX_URL.format(version=version) if cdn else SELF_HOST_DIR.format(version=version) + "/"
-    assets = DeskAssets(**paths, **snapshot, index_url=index_url, pyodide_version=version, mode=options.pyodide)
+    assets = DeskAssets(**paths, **snapshot, index_url=index_url, pyodide_version=version, mode=options.pyodide,
+                        lang=lang)
     log.info(f"Decision Desk: Pyodide {version} from {index_url}"
              + (" (dev build: Pyodide's full stdlib, not the trimmed one)" if options.dev else ""))
     return DeskBuild(assets, {paths[key]: content for key, (_, content) in files.items()})

@@ -72,7 +72,7 @@ _HASH = f"[0-9a-f]{{{engine_bundle.HASH_LENGTH}}}"
 WORKER = rf"^/{re.escape(engine_bundle.ASSET_DIR)}/worker\.{_HASH}\.mjs$"
 HASHED = "|".join((
     rf"^/{re.escape(engine_bundle.ASSET_DIR)}/[^/]+\.{_HASH}\.[a-z]+$",  # glue.<hash>.mjs, engine.<hash>.zip…
-    r"^/assets/(javascripts|stylesheets)/([^/]+/)?[^/]+\.[0-9a-f]{8}\.min\.(js|css)(\.map)?$",  # Material's
+    r"^/([a-z]{2}/)?assets/(javascripts|stylesheets)/([^/]+/)?[^/]+\.[0-9a-f]{8}\.min\.(js|css)(\.map)?$",  # Material's
 ))
 PYODIDE = "^/" + re.escape(engine_bundle.SELF_HOST_DIR.split("{")[0]) + r"[0-9][0-9.]*/"  # assets/pyodide/v<version>/
 PAGE = r"\.html$"
@@ -227,11 +227,17 @@ def nginx(rules: tuple[Rule, ...], *, root: str, listen: str, runtime: str, sing
         "    gzip_static on;",
         "    gzip_vary on;",
         "",
+        "    # Each language's own 404 page (buildlib/languages.py: English at /, the others under /<lang>/).",
+        "    map $uri $not_found_page {",
+        *(f"        ~^/{lang}/ /{lang}/404.html;" for lang in _translated()),
+        "        default /404.html;",
+        "    }",
+        "",
         "    server {",
         f"        listen {listen};",
         f"        root {root};",
         "        index index.html;",
-        "        error_page 404 /404.html;",
+        "        error_page 404 $not_found_page;",
         f"        location = /{NETLIFY_FILE} {{",
         "            return 404;",
         "        }",
@@ -240,6 +246,12 @@ def nginx(rules: tuple[Rule, ...], *, root: str, listen: str, runtime: str, sing
         "}",
         "",
     ])
+
+
+def _translated() -> list[str]:
+    from policy_engine.i18n import LANGUAGES, SOURCE_LANGUAGE
+
+    return [lang for lang in LANGUAGES if lang != SOURCE_LANGUAGE]
 
 
 def write_nginx(site_dir: Path, target: Path, *, root: str, listen: str = "127.0.0.1:8080") -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 
 from jinja2 import Environment
 
@@ -39,8 +40,10 @@ def _iso(value: object, page, key: str) -> str:
                          f"not {value!r}") from None
 
 
-def apply_meta(page) -> None:
-    """Check a page's front matter and fill in its dates; `effective` defaults to the policy version."""
+def apply_meta(page, words: dict | None = None) -> None:
+    """Check a page's front matter and fill in its dates; `effective` defaults to the policy version.
+    `words`: the build's extra.words, which name the dates in the page's language."""
+    words = words or {}
     missing = [key for key in REQUIRED_META if not page.meta.get(key)]
     if missing:
         raise BuildError(f"{page.file.src_uri}: front matter needs {', '.join(missing)} "
@@ -49,14 +52,52 @@ def apply_meta(page) -> None:
     reviewed = _iso(page.meta["reviewed"], page, "reviewed")
     page.meta["effective"], page.meta["reviewed"] = effective, reviewed
     page.meta["dates"] = [
-        {"label": "Effective from", "iso": effective, "text": human_date(effective)},
-        {"label": "Last reviewed", "iso": reviewed, "text": human_date(reviewed)},
+        {"label": words.get("effective_from", "Effective from"), "iso": effective, "text": human_date(effective)},
+        {"label": words.get("last_reviewed", "Last reviewed"), "iso": reviewed, "text": human_date(reviewed)},
     ]
+
+
+def _front_matter(path: Path) -> dict:
+    from mkdocs.utils.meta import get_data
+
+    return get_data(path.read_text(encoding="utf-8"))[1] if path.is_file() else {}
+
+
+def apply_translation_notes(page, config) -> None:
+    """Say which text governs: an English page names the date each translation matches (the translation's
+    `translated:` front matter, kept in that one place), a translated page says once that English governs."""
+    from policy_engine.i18n import LANGUAGES, SOURCE_LANGUAGE
+
+    from . import languages
+
+    words = config["extra"].get("words") or {}
+    lang = languages.language_of(config)
+    links = {link["lang"]: link["href"] for link in languages.page_alternates(config, page.url)}
+    if lang == SOURCE_LANGUAGE:
+        page.meta["translations"] = []
+        for other in LANGUAGES:
+            if other == lang:
+                continue
+            translated = _front_matter(languages.docs_dir(other) / page.file.src_uri).get("translated")
+            if translated is None:
+                continue
+            iso = _iso(translated, page, f"translated (in {languages.docs_dir(other).name}/{page.file.src_uri})")
+            sentence = words["translated"][other].format(date=human_date(iso))
+            page.meta["translations"].append({"lang": other, "text": sentence, "href": links[other]})
+        return
+    if not page.meta.get("translated"):
+        raise BuildError(f"{page.file.src_uri}: front matter needs translated (the date of the English text "
+                         "this translation matches)")
+    iso = _iso(page.meta["translated"], page, "translated")
+    page.meta["governs"] = {"text": words["governs"], "link": words["governs_link"],
+                            "href": links[SOURCE_LANGUAGE], "lang": SOURCE_LANGUAGE,
+                            "translated": words["translated_on"].format(date=human_date(iso))}
 
 
 def render_markdown(markdown: str, page, config) -> str:
     """The page's Markdown with every {{ … }} and {% … %} filled from the engine."""
-    apply_meta(page)
+    apply_meta(page, config["extra"].get("words"))
+    apply_translation_notes(page, config)
     env = templating.environment()
     names = context.page_context(page, config)
     names.update(partials(env, names))

@@ -10,14 +10,20 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 import policy_engine as engine
 from policy_engine import i18n
+from policy_engine.i18n import N_, _
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
+# A month's name as it follows a day's number ("26 November", «26 ноября»), translated by the catalog.
+MONTHS = (N_("January"), N_("February"), N_("March"), N_("April"), N_("May"), N_("June"), N_("July"),
+          N_("August"), N_("September"), N_("October"), N_("November"), N_("December"))
+
+
 def human_date(iso: str) -> str:
-    """A date a reader in any country understands: 26 November 2026."""
+    """A date a reader in any country understands, in the current language: 26 November 2026, 26 ноября 2026."""
     day = dt.date.fromisoformat(iso)
-    return f"{day.day} {day:%B %Y}"
+    return f"{day.day} {_(MONTHS[day.month - 1])} {day.year}"
 
 
 def ticket_label(name: str) -> str:

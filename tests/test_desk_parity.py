@@ -1,6 +1,7 @@
 """Parity, one suite: for every choice the Desk offers, the answer Pyodide computes in Chromium, the answer the
-build ships and CPython's `decide(...).to_dict()` are the same dict; what the Desk does not offer it disables,
-with the engine's reason beside it.
+build ships and CPython's `decide(..., lang=...).to_dict()` (what `decide --lang … --json` prints) are the same
+dict, in every language the site is built in (the Russian page's worker installs the Russian catalog it ships);
+what the Desk does not offer it disables, with the engine's reason beside it.
 """
 
 from __future__ import annotations
@@ -9,7 +10,9 @@ import pytest
 
 import policy_engine as engine
 from buildlib import desk_data
+from buildlib.languages import prefix
 from policy_engine.facts import not_offered_reason
+from policy_engine.i18n import LANGUAGES, language
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +26,7 @@ READ_CONFIG = """() => {
   return {answers: abs(config.answers), worker: abs(config.worker), indexURL: abs(config.indexURL),
           stdLibURL: abs(config.stdlib), engineURL: abs(config.engine), lockURL: abs(config.lock),
           snapshotURL: abs(config.snapshot), snapshotIntegrity: config.snapshotIntegrity,
-          snapshotKey: config.snapshotKey};
+          snapshotKey: config.snapshotKey, lang: config.lang, catalogURL: abs(config.catalog)};
 }"""
 
 # Start the site's worker the way the glue does (from the build's memory snapshot, or with a fresh boot when
@@ -43,7 +46,8 @@ RUN_CASES = """async ({config, cases, limitMs, fresh}) => {
   const snapshot = fresh ? {} : {snapshotURL: config.snapshotURL, snapshotIntegrity: config.snapshotIntegrity,
                                  snapshotKey: config.snapshotKey};
   worker.postMessage({type: 'init', indexURL: config.indexURL, stdLibURL: config.stdLibURL,
-                      engineURL: config.engineURL, lockURL: config.lockURL, ...snapshot});
+                      engineURL: config.engineURL, lockURL: config.lockURL, lang: config.lang,
+                      catalogURL: config.catalogURL, ...snapshot});
   const ready = await booted;
   const call = (id, params) => new Promise((resolve) => {
     waiting.set(id, resolve);
@@ -85,22 +89,24 @@ def open_desk(page, site_url: str, query: str = "") -> None:
     page.wait_for_selector('#decision-desk[data-desk-setup="1"]', state="attached")
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
 @pytest.mark.parametrize("boot", ["restored", "none"], ids=["from the memory snapshot", "fresh boot"])
-def test_every_offered_choice_gets_the_same_answer_live_in_pyodide_shipped_and_in_cpython(page, site_url, boot):
+def test_every_offered_choice_gets_the_same_answer_live_in_pyodide_shipped_and_in_cpython(page, site_url, boot, lang):
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.goto(site_url + DESK, wait_until="domcontentloaded")
+    page.goto(site_url + prefix(lang) + DESK, wait_until="domcontentloaded")
     config = page.evaluate(READ_CONFIG)
     page.goto(site_url)  # no Desk here: the only Pyodide running is the one this test starts
     cases = offered_cases()
     assert len(cases) > len(engine.Status) * 8
+    assert config["lang"] == lang and (config["catalogURL"] is None) == (lang == "en")
     got = page.evaluate(RUN_CASES, {"config": config, "cases": cases, "limitMs": LIMIT_MS, "fresh": boot == "none"})
     assert got["snapshot"] == boot
     shipped = got["shipped"]["answers"]
     assert set(shipped) == {desk_data.form_query(s, f) for s, f in desk_data.cases()}
     mismatched = []
     for (status, facts), reply in zip(cases, got["live"], strict=True):
-        expected = engine.decide(status, facts).to_dict()
+        expected = engine.decide(status, facts, lang=lang).to_dict()
         from_file = shipped[desk_data.form_query(engine.Status(status), tuple(engine.Fact(f) for f in facts))]
         if reply.get("ok") is not True or reply["value"] != expected or from_file != expected:
             mismatched.append((status, facts))
@@ -129,14 +135,17 @@ def test_the_form_shows_the_shipped_answer_for_every_choice_it_can_make(context,
     assert problems[:3] == []
 
 
-def test_every_choice_the_engine_does_not_offer_is_disabled_with_its_reason_beside_it(page, site_url):
-    open_desk(page, site_url)
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_choice_the_engine_does_not_offer_is_disabled_with_its_reason_beside_it(page, site_url, lang):
+    page.goto(f"{site_url}{prefix(lang)}{DESK}")
+    page.wait_for_selector('#decision-desk[data-desk-setup="1"]', state="attached")
     not_offered = 0
     for status in engine.Status:
         page.locator(f"label[for=dd-s-{status.value}]").click()
         page.wait_for_selector(f'#decision-result[data-status="{status.value}"]')
         for fact in engine.Fact:
-            reason = not_offered_reason(status, fact)
+            with language(lang):
+                reason = not_offered_reason(status, fact)
             box = page.locator(f"#dd-f-{fact.value}")
             beside = page.locator(f'[data-off="{fact.value}"]')
             offered_anywhere = any(fact in facts for s, facts in desk_data.cases() if s is status)

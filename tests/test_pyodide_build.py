@@ -90,6 +90,7 @@ def test_the_engine_archive_holds_only_the_engine_its_snapshots_and_its_precompi
     extra = set(names) - sources
     assert extra and all(re.fullmatch(r"policy_engine/__pycache__/[a-z0-9_]+\.cpython-3\d+\.pyc", n) for n in extra)
     assert not any("test" in n for n in names)
+    assert not any(name.endswith(".mo") for name in names), "each page ships its own catalog beside the archive"
     for name in sources:
         assert archive.read(name) == (ROOT / name).read_bytes()
     assert {info.date_time for info in archive.infolist()} == {engine_bundle.ZIP_DATE}

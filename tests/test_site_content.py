@@ -16,6 +16,12 @@ from urllib.request import urlopen
 import pytest
 
 import policy_engine as engine
+from policy_engine.i18n import _, language
+
+
+def language_of(url: str) -> str:
+    """The language of a built page by its URL: "ru/cancellation/" is Russian, the rest English."""
+    return "ru" if url.startswith("ru/") else "en"
 
 
 class _Page(HTMLParser):
@@ -119,11 +125,12 @@ def test_every_stated_cancellation_outlook_matches_the_engine(pages):
             r'<(?:td|span)\b[^>]*data-status="([a-z_]+)"[^>]*data-outlook="([a-z_]+)"[^>]*>(.*?)</(?:td|span)>',
             page_html, flags=re.S,
         ):
-            decision = engine.decide(status_id)
-            assert outlook == decision.cancellation.value, f"{url}: {status_id} states {outlook}"
-            said = text_of(body)
-            expected = {decision.cancellation.label,  # Order Process
-                        f"Likely answer: {decision.cancellation.word}. {decision.headline}"}  # Cancellation page
+            with language(language_of(url)):
+                decision = engine.decide(status_id)
+                assert outlook == decision.cancellation.value, f"{url}: {status_id} states {outlook}"
+                said = text_of(body)
+                expected = {decision.cancellation.label,  # Order Process
+                            f"{_('Likely answer:')} {decision.cancellation.word}. {decision.headline}"}  # Cancellation
             assert said in expected, f"{url}: {status_id} says {said!r}"
             stated += 1
     assert stated >= len(engine.Status), "Order Process states each status's outlook"
@@ -162,7 +169,8 @@ def test_every_page_has_a_description_and_shows_its_dates(pages):
         assert 50 <= len(description) <= 170, f"{url or 'home'}: meta description {description!r}"
         dates = re.search(r'<p class="policy-dates">(.*?)</p>', page_html, flags=re.S)
         assert dates, f"{url or 'home'}: no 'Effective from' / 'Last reviewed' line"
-        assert "Effective from" in dates.group(1) and "Last reviewed" in dates.group(1)
+        words = {"en": ("Effective from", "Last reviewed"), "ru": ("Действует с", "Последняя проверка")}
+        assert all(word in dates.group(1) for word in words[language_of(url)]), url
         assert f'datetime="{engine.POLICY_VERSION}"' in dates.group(1), "effective date defaults to the policy version"
 
 

@@ -176,6 +176,7 @@ def _copy_project(target: Path) -> Path:
     shutil.copytree(ROOT / "buildlib", target / "buildlib", ignore=ignore)
     shutil.copytree(ROOT / "policy_engine", target / "policy_engine", ignore=ignore)
     _write_docs(target / "docs")
+    _write_docs(target / "docs-ru")  # a translation of every page
     return target
 
 
@@ -198,3 +199,21 @@ def test_the_confirm_rules_command_writes_the_lock_and_asks_before_changing_it(t
     assert "+The policy says this about canceled orders, reworded." in asked.stdout
     confirmed = run("confirm-rules", "--yes")
     assert confirmed.returncode == 0 and "rules.lock updated" in confirmed.stdout
+
+
+def test_a_changed_english_section_marks_its_translation_for_review_until_both_are_confirmed(project):
+    docs, lock = project
+    russian = docs.parent / "docs-ru"
+    shutil.copytree(docs, russian)
+    translations = {"ru": russian}
+    assert drift.confirm(docs, lock, assume_yes=True, out=[].append, translations=translations) == 0
+    ru_config = {**_config(russian), "theme": {"language": "ru"}}
+    drift.check(ru_config)
+    _reword(docs, "about canceled-orders.", "about canceled orders, reworded.")
+    with pytest.raises(BuildError, match="ru translation of cancellation/#canceled-orders .*needs review"):
+        drift.check(ru_config)
+    assert drift.confirm(docs, lock, assume_yes=True, out=[].append, translations=translations) == 0
+    drift.check(ru_config)
+    _reword(russian, "about canceled-orders.", "перевод изменён.")
+    with pytest.raises(BuildError, match="ru translation of cancellation/#canceled-orders .*changed since"):
+        drift.check(ru_config)

@@ -16,6 +16,7 @@ const MAX_URL_PARAMS = 50;
 const LIVE_FALLBACK_MS = 50; // show the shipped answer if the live one takes longer than this
 const CALL_TIMEOUT_MS = 5000;
 const OUR_KEYS = ["status", "fact", "v"];
+const FIELDS = 'input:not([name="ticket_lang"]), textarea'; // the ticket's fields, not its language switch
 
 // ---- The engine in a worker: one per browsing session, shared across instant navigations ----------
 
@@ -87,6 +88,8 @@ function startEngine(config) {
     snapshotURL: absolute(config.snapshot),
     snapshotIntegrity: config.snapshotIntegrity,
     snapshotKey: config.snapshotKey,
+    lang: config.lang,
+    catalogURL: absolute(config.catalog),
   });
 }
 
@@ -107,7 +110,8 @@ function onWorkerMessage(message, config) {
 }
 
 // Resolves with the worker's reply ({ok, value} or {ok: false, error}); rejects if the engine is not there.
-function callEngine(method, params) {
+// `lang`: the answer's language (the worker's default, the page's, when absent).
+function callEngine(method, params, lang) {
   if (engine.state !== "ready") return Promise.reject(new Error("the engine is not ready"));
   const id = engine.nextId++;
   return new Promise((resolve, reject) => {
@@ -125,7 +129,7 @@ function callEngine(method, params) {
         reject(error);
       },
     });
-    engine.worker.postMessage({ type: "call", id, method, params });
+    engine.worker.postMessage({ type: "call", id, method, params, lang });
   });
 }
 
@@ -490,11 +494,11 @@ function setup(root) {
       ticketMessage();
       return null;
     }
-    const names = [...ticketForm.querySelectorAll("input, textarea")].map((input) => input.name);
+    const names = [...ticketForm.querySelectorAll(FIELDS)].map((input) => input.name);
     const params = { ...formChoice(), answer_link: answerLink() };
     for (const name of names) params[name] = fieldValue(name);
     try {
-      const reply = await callEngine("draft_ticket", params);
+      const reply = await callEngine("draft_ticket", params, ticketLanguage());
       if (mine !== ticketSequence) return null;
       const problems = reply.ok ? {} : reply.error.problems || {};
       const secrets = reply.ok ? [] : reply.error.secrets || [];
@@ -512,7 +516,16 @@ function setup(root) {
     }
   }
 
+  // The ticket's language: the page's, or the one the reader picks (on a translated page: English too).
+  function ticketLanguage() {
+    const chosen = ticketForm.querySelector('input[name="ticket_lang"]:checked');
+    return chosen ? chosen.value : config.lang;
+  }
+
   on(ticketForm, "submit", (event) => event.preventDefault());
+  on(ticketForm, "change", (event) => {
+    if (event.target.name === "ticket_lang") checkTicket();
+  });
   on(ticketForm, "focusin", () => startEngine(config));
   on(ticketForm, "focusout", (event) => {
     if (!event.target.name) return;
@@ -520,7 +533,7 @@ function setup(root) {
     checkTicket();
   });
   on($("copy-ticket"), "click", async () => {
-    for (const input of ticketForm.querySelectorAll("input, textarea")) {
+    for (const input of ticketForm.querySelectorAll(FIELDS)) {
       if (!input.closest("[hidden]")) touched.add(input.name);
     }
     ticketCopied.textContent = "";

@@ -3,8 +3,12 @@
 // Protocol (page -> worker):
 //   {type: "init", indexURL, stdLibURL, engineURL, lockURL,      absolute URLs, resolved by the page (lockURL
 //                                                                  optional: the build's lockfile is in here)
-//    snapshotURL, snapshotIntegrity, snapshotKey}                optional: the build's memory snapshot
-//   {type: "call", id, method, params}   method: decide | check_link | draft_ticket | table | link_answer
+//    snapshotURL, snapshotIntegrity, snapshotKey,                optional: the build's memory snapshot
+//    lang, catalogURL}                   the page's language ("en" if absent) and its compiled catalog (.mo),
+//                                        which the worker installs (policy_engine.i18n.install) before answering
+//   {type: "call", id, method, params, lang}   method: decide | check_link | draft_ticket | table | link_answer;
+//                                        lang: the language of the answer, the page's if absent (a ticket may be
+//                                        drafted in English on a Russian page: English needs no catalog)
 // Worker -> page:
 //   {type: "progress", stage: "download" | "start" | "engine", detail}
 //   {type: "ready", pyodideVersion, policyVersion, bootMs, phases}  or  {type: "failed", message}
@@ -31,12 +35,26 @@ const PYODIDE_MJS_INTEGRITY = "@PYODIDE_MJS_INTEGRITY@";
 // The build's lockfile (no packages), a JSON string written here by the build; used when no lockURL is given.
 const BUILT_LOCK = "@PYODIDE_LOCK@";
 const METHODS = ["decide", "check_link", "draft_ticket", "table", "link_answer"];
-const URL_FIELDS = ["indexURL", "stdLibURL", "engineURL", "lockURL", "snapshotURL"];
-const OPTIONAL_URLS = ["lockURL", "snapshotURL"];
+const URL_FIELDS = ["indexURL", "stdLibURL", "engineURL", "lockURL", "snapshotURL", "catalogURL"];
+const OPTIONAL_URLS = ["lockURL", "snapshotURL", "catalogURL"];
+// Every call runs in the language it asks for; a language whose catalog is not installed is an error reply.
+const IN_LANGUAGE = `
+import json
+from policy_engine import bridge, i18n
+def desk_install(lang, data):
+    i18n.install(lang, data.to_bytes())
+def desk_call(lang, method, params):
+    try:
+        with i18n.language(lang):
+            return bridge.call(method, params)
+    except Exception as error:
+        return json.dumps({"ok": False, "error": {"kind": type(error).__name__, "message": str(error), "problems": {}}})
+`;
 const AFTER_RESTORE = 'import sys\nif "random" in sys.modules: sys.modules["random"].seed()';
 
 let boot = null; // the Promise of the bridge's `call`, once init has arrived
 let outcome = null; // the ready or failed message, to repeat to a second init
+let defaultLang = "en"; // the page's language, from init
 
 function post(message) {
   self.postMessage(message);
@@ -181,8 +199,9 @@ async function start(config) {
   const engine = fetchBytes(config.engineURL, "The policy engine");
   const built = BUILT_LOCK.startsWith("@") ? undefined : BUILT_LOCK;
   const lock = config.lockURL ? fetchText(config.lockURL, "The Pyodide lockfile") : Promise.resolve(built);
+  const catalog = config.catalogURL ? fetchBytes(config.catalogURL, "The language catalog") : undefined;
   const snapshot = config.snapshotURL ? fetchSnapshot(config) : undefined;
-  for (const pending of [engine, lock, snapshot]) if (pending) pending.catch(() => {}); // awaited below
+  for (const pending of [engine, lock, snapshot, catalog]) if (pending) pending.catch(() => {}); // awaited below
   const { loadPyodide } = await importPyodide(config.indexURL);
   mark("pyodideMjs");
   const lockFileContents = await lock; // tiny, fetched alongside pyodide.mjs; a failure stops here
@@ -211,7 +230,9 @@ async function start(config) {
     pyodide = await startPython(loadPyodide, options);
     bridge = await loadEngine(pyodide, engine, false, mark);
   }
-  const call = bridge.call;
+  pyodide.runPython(IN_LANGUAGE);
+  if (catalog) pyodide.globals.get("desk_install")(config.lang, await catalog);
+  const call = pyodide.globals.get("desk_call");
   mark("imported");
   const policyVersion = bridge.policy_version();
   mark("ready");
@@ -248,10 +269,12 @@ function init(message) {
     post({ type: "failed", message: "The init message has a URL that is not absolute." });
     return;
   }
+  config.lang = typeof message.lang === "string" ? message.lang : "en";
   if (config.snapshotURL) {
     config.snapshotIntegrity = typeof message.snapshotIntegrity === "string" ? message.snapshotIntegrity : null;
     config.snapshotKey = typeof message.snapshotKey === "string" ? message.snapshotKey : null;
   }
+  defaultLang = config.lang;
   boot = start(config);
   boot.catch((error) => {
     outcome = { type: "failed", message: describe(error) };
@@ -289,7 +312,8 @@ async function call(message) {
     return;
   }
   try {
-    const reply = JSON.parse(bridgeCall(message.method, params));
+    const lang = typeof message.lang === "string" ? message.lang : defaultLang;
+    const reply = JSON.parse(bridgeCall(lang, message.method, params));
     post(reply.ok ? { type: "reply", id, ok: true, value: reply.value } : { type: "reply", id, ok: false, error: reply.error });
   } catch (error) {
     post(errorReply(id, "EngineError", `The policy engine failed: ${describe(error)}`));
