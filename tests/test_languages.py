@@ -153,3 +153,15 @@ def test_a_russian_reader_drafts_the_ticket_in_russian_or_in_english(page, site_
         expected = draft_ticket(status="processing", facts=["wrong_link"], answer_link=link, lang=lang, **values)
         page.wait_for_function("(text) => document.querySelector('[data-dd=draft]').textContent.trim() === text",
                                arg=expected.text.strip(), timeout=10_000)
+
+
+def test_the_russian_status_headings_quote_the_glossarys_labels():
+    """The Cancellation page's status headings name each status in the panel's own Russian word."""
+    import tomllib
+
+    labels = tomllib.loads((ROOT / "policy_engine/locale/ru/glossary.toml").read_text(encoding="utf-8"))["statuses"]
+    page = (ROOT / "docs-ru/cancellation.md").read_text(encoding="utf-8")
+    for status, label in labels.items():
+        heading = re.search(r"^### (.*) \{ #" + status.replace("_", "-") + r"-orders \}$", page, re.MULTILINE)
+        assert heading, f"no heading for {status}"
+        assert f"«{label}»" in heading.group(1), (status, heading.group(1))
