@@ -20,8 +20,6 @@ sys.path.insert(0, str(ROOT))
 
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, build_site  # noqa: E402
 
-PAGES = ("", "cancellation/", "order-process/", "service-policy/", "no-password-required/",
-         "support-standards/", "rules/", "changes/")
 OLD_VERSION = "2026-11-26"
 # name -> (query, what to do after load)
 DESK_STATES = {
@@ -36,7 +34,19 @@ DESK_STATES = {
     "desk-tap": ("", "tap"),
     "desk-drafter-errors": ("?status=processing&fact=wrong_link&fact=payment_related", "drafter"),
 }
+RUSSIAN_DESK_STATES = ("desk-answer-link", "desk-tap", "desk-drafter-errors")  # Russian words are longer
 WIDTHS = {360: 800, 1280: 900}
+
+
+def built_pages(site: Path) -> list[str]:
+    """Every page the build wrote, in both languages ("", "cancellation/", …, "ru/", "ru/cancellation/", …)."""
+    pages = []
+    for index in sorted(site.rglob("index.html")):
+        url = index.parent.relative_to(site).as_posix()
+        url = "" if url == "." else url + "/"
+        if not {"search", "assets"} & set(url.split("/")):
+            pages.append(url)
+    return pages
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -85,12 +95,14 @@ def main(argv: list[str] | None = None) -> int:
                 for scheme in ("light", "dark"):
                     context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
                     page = context.new_page()
-                    for path in PAGES:
+                    for path in built_pages(site):
                         page.goto(url + path)
-                        name = path.strip("/") or "home"
+                        name = path.strip("/").replace("/", "-") or "home"
                         page.screenshot(path=str(out / f"page-{name}-{width}-{scheme}.png"), full_page=True)
-                    for name, (query, action) in DESK_STATES.items():
-                        page.goto(url + "cancellation/" + query.format(version=policy_engine.POLICY_VERSION))
+                    states = [("", name, *state) for name, state in DESK_STATES.items()]
+                    states += [("ru/", f"ru-{name}", *DESK_STATES[name]) for name in RUSSIAN_DESK_STATES]
+                    for lang, name, query, action in states:
+                        page.goto(f"{url}{lang}cancellation/" + query.format(version=policy_engine.POLICY_VERSION))
                         page.wait_for_selector("#decision-verdict")
                         page.wait_for_timeout(400)
                         if action:

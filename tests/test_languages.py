@@ -33,6 +33,28 @@ def test_every_page_has_a_russian_counterpart_with_the_same_section_ids(site_dir
     assert '<html lang="en"' in english and '<html lang="ru"' in russian
 
 
+def test_both_languages_share_one_copy_of_each_desk_file_but_their_answers_and_catalog(site_dir):
+    """Pyodide, the engine and the memory snapshot are the same bytes in every language: a reader who switches
+    language downloads nothing twice, and the folder holds one of each (parallel builds made it hold two)."""
+    desk_file = re.compile(r"assets/desk/([a-z]+)\.([0-9a-f]{10})\.[a-z]+")
+
+    def referenced(url: str) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for kind, digest in desk_file.findall(built(site_dir, url)):
+            found.setdefault(kind, set()).add(digest)
+        return found
+
+    english, russian = referenced("cancellation/"), referenced("ru/cancellation/")
+    assert {"snapshot", "engine", "stdlib", "worker"} <= english.keys()
+    assert set(russian) - set(english) == {"ru"}  # the Russian page adds its catalog, nothing else
+    for kind in english:
+        assert len(english[kind]) == len(russian[kind]) == 1, kind
+        assert (english[kind] == russian[kind]) is (kind != "answers"), kind
+    on_disk = [path.name for path in (site_dir / "assets" / "desk").iterdir() if path.suffix not in (".br", ".gz")]
+    counts = {kind: sum(name.startswith(kind + ".") for name in on_disk) for kind in english}
+    assert counts == {kind: 2 if kind == "answers" else 1 for kind in english}
+
+
 @pytest.mark.parametrize("name", PAGES)
 def test_each_page_links_to_itself_in_the_other_language_and_carries_hreflang_alternates(site_dir, name):
     url = url_of(name)
