@@ -7,7 +7,8 @@ Each run clones this repository's HEAD into a temporary folder and runs `make se
 port with empty uv, pip and npm caches (a machine that has downloaded nothing yet; with --warm the runs
 share one set of caches, filled by a first, unreported run), and times it until /cancellation/ answers.
 It prints the times of each step, as `make serve` announced them, and writes them as the "First make
-serve" section of bench/RESULTS.md, which bench/run.py keeps when it rewrites the rest.
+serve" section of bench/RESULTS.md, which bench/run.py keeps when it rewrites the rest; the
+hand-written notes after it stay too.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "RESULTS.md"
 KEPT = "<!-- Below: written by bench/first_serve.py; bench/run.py keeps it as it is. -->"
+NOTES = "<!-- Below: written by hand; bench/run.py and bench/first_serve.py keep it as it is. -->"
 TIMEOUT = 600  # s
 
 
@@ -109,11 +111,18 @@ def section(cold: list[dict[str, float]], warm: list[dict[str, float]]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def kept_part(old: str) -> str:
+    """What bench/run.py keeps of RESULTS.md: this script's section and the hand-written notes after it."""
+    found = [old.index(marker) for marker in (KEPT, NOTES) if marker in old]
+    return old[min(found):] if found else ""
+
+
 def write(results: Path, text: str) -> None:
-    """Replace the kept part of RESULTS.md (after KEPT) with `text`."""
+    """Replace this script's section of RESULTS.md (between KEPT and NOTES) with `text`."""
     old = results.read_text(encoding="utf-8") if results.exists() else ""
-    head = old.split(KEPT)[0].rstrip("\n")
-    results.write_text(f"{head}\n\n{KEPT}\n\n{text}", encoding="utf-8")
+    head = old.split(KEPT)[0].split(NOTES)[0].rstrip("\n")
+    notes = f"\n{NOTES}{old.split(NOTES, 1)[1]}" if NOTES in old else ""
+    results.write_text(f"{head}\n\n{KEPT}\n\n{text}{notes}", encoding="utf-8")
 
 
 def main() -> int:

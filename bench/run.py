@@ -51,7 +51,7 @@ from chromium_pages import (  # noqa: E402
     SELECT_ONCE,
     write_default_boot,
 )
-from first_serve import KEPT  # noqa: E402
+from first_serve import kept_part  # noqa: E402
 
 from buildlib import compress  # noqa: E402
 from buildlib.nginx import NginxServer  # noqa: E402
@@ -959,8 +959,8 @@ def main(argv: list[str] | None = None) -> int:
     print(table)
     args.results.parent.mkdir(parents=True, exist_ok=True)
     old = args.results.read_text(encoding="utf-8") if args.results.exists() else ""
-    kept = f"\n{KEPT}{old.split(KEPT, 1)[1]}" if KEPT in old else ""  # bench/first_serve.py's section
-    args.results.write_text(table + kept)
+    kept = kept_part(old)  # bench/first_serve.py's section and the notes written by hand
+    args.results.write_text(table + (f"\n{kept}" if kept else ""))
     log(f"wrote {args.results}")
     return 0
 

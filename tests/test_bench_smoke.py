@@ -139,3 +139,23 @@ def test_a_stale_copy_is_replaced_when_the_file_changes(tmp_path):
     precompress(site)
     assert gzip.decompress((site / "index.html.gz").read_bytes()) == (site / "index.html").read_bytes()
     assert brotli.decompress((site / "index.html.br").read_bytes()) == (site / "index.html").read_bytes()
+
+
+def test_results_keep_the_first_serve_section_and_the_notes_written_by_hand(tmp_path):
+    """bench/run.py rewrites the table and bench/first_serve.py its section; neither loses the other's part
+    or the analysis written by hand below them."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        import first_serve
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    results = tmp_path / "RESULTS.md"
+    results.write_text("# old table\n")
+    first_serve.write(results, "## First serve, run 1\n")
+    results.write_text(results.read_text() + f"\n{first_serve.NOTES}\n\nThe trace showed X.\n")
+    first_serve.write(results, "## First serve, run 2\n")
+    results.write_text("# new table\n\n" + first_serve.kept_part(results.read_text()))  # as bench/run.py does
+    text = results.read_text()
+    assert text.startswith("# new table") and "old table" not in text
+    assert "run 2" in text and "run 1" not in text
+    assert text.endswith("The trace showed X.\n") and text.index("run 2") < text.index(first_serve.NOTES)
