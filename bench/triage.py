@@ -73,7 +73,8 @@ def with_decide_per_order(raw: bytes) -> str:
         else:
             row["panel_status"] = word
             try:
-                answer = decide(read_status(word), facts).to_dict()
+                row["status"] = read_status(word)  # known even when the order's circumstances do not apply
+                answer = decide(row["status"], facts).to_dict()
             except PolicyInputError as error:
                 row["error"] = str(error)
             else:

@@ -114,8 +114,10 @@ def test_sitemaps_robots_and_404_cover_the_russian_pages(site_dir, site_url):
 
 
 def _switch(page, lang: str) -> None:
-    page.locator(".md-header__option .md-select").hover()
-    page.locator(f'a.md-select__link[hreflang="{lang}"]').click()
+    """Choose a language as a keyboard user does: focus opens the selector (:focus-within) and keeps it open
+    whatever the pointer does, then the link is clicked; the next page may be slow on a busy machine."""
+    page.locator(".md-header__option .md-select button").focus()
+    page.locator(f'a.md-select__link[hreflang="{lang}"]').click(timeout=60_000)
 
 
 @pytest.mark.browser
@@ -125,12 +127,12 @@ def test_switching_language_on_an_answer_link_keeps_the_same_answer_and_section(
     page.wait_for_selector('#decision-result[data-status="processing"]')
     english_rules = page.get_attribute("#decision-result", "data-rules")
     _switch(page, "ru")
-    page.wait_for_url(f"{site_url}ru/cancellation/{query}#decision-desk")
-    page.wait_for_selector('#decision-result[data-status="processing"][data-facts="wrong_link"]')
+    page.wait_for_url(f"{site_url}ru/cancellation/{query}#decision-desk", timeout=60_000)
+    page.wait_for_selector('#decision-result[data-status="processing"][data-facts="wrong_link"]', timeout=60_000)
     assert page.get_attribute("#decision-result", "data-rules") == english_rules
     assert re.search(r"[а-яё]", page.locator("#decision-verdict").inner_text(), re.I)
     _switch(page, "en")
-    page.wait_for_url(f"{site_url}cancellation/{query}#decision-desk")
+    page.wait_for_url(f"{site_url}cancellation/{query}#decision-desk", timeout=60_000)
 
 
 @pytest.mark.browser
