@@ -65,6 +65,9 @@ class Watch:
         self.requests = 0
         self.navigations = 0  # main-frame navigations so far: a request they cut off is the test's doing
         self.started: dict = {}
+        self.aborted: list[tuple[str, str]] = []  # (url, report) of requests aborted on a page that stayed
+        self.workers: set[str] = set()  # the URL of every worker that started
+        context.on("page", lambda page: page.on("worker", lambda worker: self.workers.add(worker.url)))
         context.expose_function("__reportCspViolation", lambda violation: self.violations.append(violation))
         context.add_init_script(CSP_LISTENER)
         context.on("console", self._console)
@@ -80,12 +83,19 @@ class Watch:
 
     def _failed(self, request) -> None:
         """A request the browser aborted because the test moved to another page is not a visitor's failure
-        (under load, Material's search worker may still be loading when the next goto starts); any other
-        failure, an abort on a page that stayed put included, is."""
+        (under load, Material's search worker may still be loading when the next goto starts). Nor is an
+        aborted request for a worker's script when that worker started all the same (Chromium may hand a
+        worker's script load from the page to the browser process and report the page's side as aborted):
+        `problems` counts it only if no worker with that URL ever ran. Any other failure counts."""
         cut_off = (request.failure == "net::ERR_ABORTED"
                    and self.started.pop(request, self.navigations) != self.navigations)
-        if not cut_off:
-            self.failed.append(f"{request.method} {request.url}: {request.failure}")
+        report = f"{request.method} {request.url}: {request.failure}"
+        if cut_off:
+            return
+        if request.failure == "net::ERR_ABORTED":
+            self.aborted.append((request.url, report))
+        else:
+            self.failed.append(report)
 
     def _dialog(self, dialog) -> None:
         self.dialogs.append(f"{dialog.type}: {dialog.message}")
@@ -105,7 +115,9 @@ class Watch:
 
     def problems(self) -> dict[str, list]:
         found = {"csp violations": self.violations, "console errors": self.console_errors,
-                 "page errors": self.page_errors, "failed requests": self.failed,
+                 "page errors": self.page_errors,
+                 "failed requests": self.failed + [report for url, report in self.aborted
+                                                   if url not in self.workers],
                  "HTTP errors": self.bad_status, "requests to other hosts": self.foreign,
                  "dialogs": self.dialogs}
         return {name: items for name, items in found.items() if items}
@@ -237,6 +249,31 @@ def test_the_checks_see_a_blocked_inline_script_and_a_password_field(browser, si
         page.evaluate("""() => document.body.insertAdjacentHTML('beforeend',
             '<input name="userPassword"><input autocomplete="one-time-code"><input type="password">')""")
         assert len(credential_fields(page)) == 3, "the live credential-field check must see such fields"
+    finally:
+        context.close()
+
+
+def test_the_checks_count_a_request_aborted_on_a_page_that_stayed(browser, site_url):
+    """Only a request cut off by the test's next page load, or the script of a worker that ran all the same,
+    is excused: a script or a worker script aborted for good on a page that stayed is a failed request."""
+    context, watch = watched_context(browser, site_url)
+    try:
+        context.route("**/never-there*.js", lambda route: route.abort("aborted"))
+        page = context.new_page()
+        page.goto(site_url, wait_until="networkidle")
+        page.evaluate("""() => new Promise((resolve) => {
+            const script = Object.assign(document.createElement('script'), {src: 'never-there.js'});
+            script.onerror = resolve;
+            document.head.append(script);
+        })""")
+        page.evaluate("""() => new Promise((resolve) => {
+            const worker = new Worker('never-there-worker.js');
+            worker.onerror = resolve;
+            setTimeout(resolve, 5000);
+        })""")
+        failed = watch.problems().get("failed requests", [])
+        assert any("never-there.js: net::ERR_ABORTED" in report for report in failed), failed
+        assert any("never-there-worker.js: net::ERR_ABORTED" in report for report in failed), failed
     finally:
         context.close()
 
