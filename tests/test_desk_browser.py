@@ -213,6 +213,20 @@ def test_text_from_the_url_never_appears_and_one_fixed_sentence_says_it_was_igno
     assert watch.errors == [] and watch.dialogs == []
 
 
+def test_a_link_with_no_status_recognised_lands_on_the_sentence_that_says_so_on_a_phone(browser, site_url):
+    """No answer to land on: the visitor lands where the Desk says why, not at the top of the page."""
+    context = phone(browser)
+    try:
+        page = context.new_page()
+        open_desk(page, site_url, "?" + HOSTILE[0][0])
+        notices = page.locator('[data-dd="notices"]')
+        expect(notices).to_have_text(UNRECOGNISED)
+        expect(notices).to_be_in_viewport(ratio=1)
+        assert page.evaluate("() => scrollY") > 0
+    finally:
+        context.close()
+
+
 # --- Start again, print this answer, copy the link -------------------------------------------------------------
 
 def test_start_again_clears_the_choice_and_the_url(page, site_url):

@@ -311,11 +311,11 @@ function setup(root) {
     );
   }
 
-  function bringVerdictIntoView() {
-    const verdict = root.querySelector("#decision-verdict");
-    if (!verdict || fullyVisible(verdict)) return;
-    verdict.scrollIntoView({ block: "nearest", behavior: reducedMotion() ? "auto" : "smooth" });
+  function bringIntoView(element) {
+    if (!element || fullyVisible(element)) return;
+    element.scrollIntoView({ block: "nearest", behavior: reducedMotion() ? "auto" : "smooth" });
   }
+  const bringVerdictIntoView = () => bringIntoView(root.querySelector("#decision-verdict"));
 
   // -- notices: the fixed sentence for unknown link parts, and the engine's notice for an older answer link --
 
@@ -578,6 +578,7 @@ function setup(root) {
     show();
     if (link.bad || unrecognised) writeUrl(); // drop what was not recognised; a known older `v` stays until the choice changes
     if (link.status) requestAnimationFrame(bringVerdictIntoView);
+    else if (unrecognised) requestAnimationFrame(() => bringIntoView($("notices"))); // say why there is no answer
   });
   ready.catch((error) => console.warn("Decision Desk: the answers could not load.", error));
 
