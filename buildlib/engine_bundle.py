@@ -304,9 +304,10 @@ def _with_pyc(engine: bytes, pyc_zip: bytes) -> bytes:
     return _deterministic_zip(files)
 
 
-# What this process made or read, by cache entry: another process (a parallel test build) may cache
-# different bytes for the same entry between this build's languages.
-_BUILDS_MADE: dict[Path, tuple[bytes, bytes]] = {}
+# What this process made or read, by its .cache/ entry, so every language of one build ships the same
+# bytes: making a result twice gives other bytes, and another process (a parallel test build) may replace
+# an entry between this build's languages. Keys are content-derived, so an engine edit makes a new entry.
+_THIS_PROCESS: dict[Path, object] = {}
 
 
 def pyodide_builds(sources: bytes, version: str, lock: bytes) -> tuple[bytes, bytes]:
@@ -315,11 +316,11 @@ def pyodide_builds(sources: bytes, version: str, lock: bytes) -> tuple[bytes, by
     calls = exercise_calls()
     trim_sources = _with_catalogs(sources)
     cached = CACHE_DIR / _stdlib_key(trim_sources, version, calls)
-    if cached in _BUILDS_MADE:  # every language of one build ships the same files
-        return _BUILDS_MADE[cached]
+    if cached in _THIS_PROCESS:
+        return _THIS_PROCESS[cached]
     if (cached / "stdlib.zip").is_file() and (cached / "engine.zip").is_file():
-        _BUILDS_MADE[cached] = (cached / "stdlib.zip").read_bytes(), (cached / "engine.zip").read_bytes()
-        return _BUILDS_MADE[cached]
+        _THIS_PROCESS[cached] = (cached / "stdlib.zip").read_bytes(), (cached / "engine.zip").read_bytes()
+        return _THIS_PROCESS[cached]
     log.info("Decision Desk: trimming the stdlib with Pyodide under Node and checking it against CPython "
              "(once per engine change; about a minute)")
     with tempfile.TemporaryDirectory(prefix="desk-trim-") as tmp:
@@ -347,7 +348,7 @@ def pyodide_builds(sources: bytes, version: str, lock: bytes) -> tuple[bytes, by
     except OSError:  # a parallel build (pytest -n 2) cached the same result first
         shutil.rmtree(partial, ignore_errors=True)
     _prune_cache(keep=cached)
-    _BUILDS_MADE[cached] = stdlib, engine
+    _THIS_PROCESS[cached] = stdlib, engine
     return stdlib, engine
 
 
@@ -370,23 +371,18 @@ def snapshot_key(version: str, stdlib: bytes, engine: bytes, lock: bytes) -> str
     return digest.hexdigest()[:20]
 
 
-# Snapshots this process made or read, by (key, tool): making one twice gives different bytes, and another
-# process (a parallel test build) may replace the cached file between this build's languages.
-_SNAPSHOTS_MADE: dict[tuple[str, str], bytes] = {}
-
-
 def memory_snapshot(version: str, stdlib: bytes, engine: bytes, lock: bytes) -> tuple[bytes, str]:
     """(snapshot, key): the worker's interpreter with the engine imported, made by Pyodide under Node,
     restored once there and checked against CPython; from .cache/desk-snapshot/ when nothing changed, and
     the same bytes for every language of a build."""
     key = snapshot_key(version, stdlib, engine, lock)
     tool = hashlib.sha256(_tool("make-snapshot.mjs").read_bytes()).hexdigest()[:10]
-    if (key, tool) in _SNAPSHOTS_MADE:  # every language of one build ships the same file
-        return _SNAPSHOTS_MADE[key, tool], key
     cached = SNAPSHOT_CACHE_DIR / f"{key}-{tool}.bin"
+    if cached in _THIS_PROCESS:
+        return _THIS_PROCESS[cached], key
     if cached.is_file():
-        _SNAPSHOTS_MADE[key, tool] = cached.read_bytes()
-        return _SNAPSHOTS_MADE[key, tool], key
+        _THIS_PROCESS[cached] = cached.read_bytes()
+        return _THIS_PROCESS[cached], key
     log.info("Decision Desk: making the memory snapshot with Pyodide under Node (once per engine change)")
     with tempfile.TemporaryDirectory(prefix="desk-snapshot-") as tmp:
         work = Path(tmp)
@@ -407,7 +403,7 @@ def memory_snapshot(version: str, stdlib: bytes, engine: bytes, lock: bytes) -> 
     partial.replace(cached)
     for stale in sorted(SNAPSHOT_CACHE_DIR.glob("*.bin"), key=lambda p: p.stat().st_mtime, reverse=True)[2:]:
         stale.unlink(missing_ok=True)
-    _SNAPSHOTS_MADE[key, tool] = snapshot
+    _THIS_PROCESS[cached] = snapshot
     return snapshot, key
 
 

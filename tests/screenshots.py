@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, build_site  # noqa: E402
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, build_site, built_pages  # noqa: E402
 
 OLD_VERSION = "2026-11-26"
 # name -> (query, what to do after load)
@@ -36,17 +36,6 @@ DESK_STATES = {
 }
 RUSSIAN_DESK_STATES = ("desk-answer-link", "desk-tap", "desk-drafter-errors")  # Russian words are longer
 WIDTHS = {360: 800, 1280: 900}
-
-
-def built_pages(site: Path) -> list[str]:
-    """Every page the build wrote, in both languages ("", "cancellation/", …, "ru/", "ru/cancellation/", …)."""
-    pages = []
-    for index in sorted(site.rglob("index.html")):
-        url = index.parent.relative_to(site).as_posix()
-        url = "" if url == "." else url + "/"
-        if not {"search", "assets"} & set(url.split("/")):
-            pages.append(url)
-    return pages
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):

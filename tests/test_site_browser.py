@@ -3,30 +3,18 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from conftest import built_pages
 from playwright.sync_api import expect
 
 SCHEMES = {"light": "default", "dark": "slate"}  # prefers-color-scheme -> Material's palette scheme
 
 
-def site_pages(site_dir: Path) -> list[str]:
-    """Every built page's URL path ("", "cancellation/", …); search and 404 are not pages."""
-    pages = []
-    for path in sorted(site_dir.rglob("index.html")):
-        url = path.parent.relative_to(site_dir).as_posix()
-        url = "" if url == "." else url + "/"
-        if not url.startswith(("search/", "assets/")):
-            pages.append(url)
-    return pages
-
-
-
 @pytest.fixture(scope="module")
 def page_paths(site_dir) -> list[str]:
-    paths = site_pages(site_dir)
+    paths = built_pages(site_dir)
     assert len(paths) >= 8
     return paths
 
