@@ -55,6 +55,7 @@ from first_serve import kept_part  # noqa: E402
 
 from buildlib import compress  # noqa: E402
 from buildlib.nginx import NginxServer  # noqa: E402
+from buildlib.pages import built_pages  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
@@ -826,14 +827,6 @@ def find_desk_page(site: Path) -> str | None:
     return None
 
 
-def site_pages(site: Path) -> list[str]:
-    pages = []
-    for page in sorted(site.rglob("index.html")):
-        path = page.parent.relative_to(site).as_posix()
-        pages.append("" if path == "." else path + "/")
-    return pages
-
-
 def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python bench/run.py", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -912,7 +905,7 @@ def main(argv: list[str] | None = None) -> int:
         if base_server:
             targets.append(("baseline", base_server.url))
         if site_server and not args.quick:
-            targets += [(p or "/", site_server.url + p) for p in site_pages(site) if p != args.desk_path]
+            targets += [(p or "/", site_server.url + p) for p in built_pages(site) if p != args.desk_path]
         lighthouse_dir = out / "lighthouse"
         lighthouse_dir.mkdir(exist_ok=True)
         if args.lighthouse_runs:

@@ -103,3 +103,15 @@ def render_markdown(markdown: str, page, config) -> str:
     names.update(partials(env, names))
     template = env.from_string(markdown)
     return template.render(**names)
+
+
+def built_pages(site_dir: Path) -> list[str]:
+    """Every page a build wrote, as URL paths below the site root, in every language ("", "cancellation/", …,
+    "ru/", …); MkDocs' search folder and the assets are not pages. For the tests, the bench and screenshots."""
+    pages = []
+    for index in sorted(site_dir.rglob("index.html")):
+        url = index.parent.relative_to(site_dir).as_posix()
+        url = "" if url == "." else url + "/"
+        if not {"search", "assets"} & set(url.split("/")):
+            pages.append(url)
+    return pages

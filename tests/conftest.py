@@ -37,18 +37,6 @@ def build_site(target: Path, mode: str = "self-host") -> Path:
     return target
 
 
-def built_pages(site_dir: Path) -> list[str]:
-    """Every built page's URL path, in both languages ("", "cancellation/", …, "ru/", …); search and assets
-    are not pages."""
-    pages = []
-    for path in sorted(site_dir.rglob("index.html")):
-        url = path.parent.relative_to(site_dir).as_posix()
-        url = "" if url == "." else url + "/"
-        if not {"search", "assets"} & set(url.split("/")):
-            pages.append(url)
-    return pages
-
-
 def pytest_configure(config) -> None:
     """The translation catalogs compiled once per session (each xdist worker writes them atomically)."""
     from buildlib import catalogs

@@ -18,7 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, build_site, built_pages  # noqa: E402
+from buildlib.pages import built_pages  # noqa: E402
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, build_site  # noqa: E402
 
 OLD_VERSION = "2026-11-26"
 # name -> (query, what to do after load)

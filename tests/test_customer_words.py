@@ -9,9 +9,9 @@ from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import expect
-from test_site_browser import site_pages
 
 import policy_engine as engine
+from buildlib.pages import built_pages
 from policy_engine.rules import RULES
 
 pytestmark = pytest.mark.browser
@@ -50,7 +50,7 @@ def visible_text(page) -> str:
 
 
 def test_no_page_shows_an_id_a_tool_name_or_a_case_letter(page, site_dir, site_url):
-    pages = site_pages(site_dir)
+    pages = built_pages(site_dir)
     assert len(pages) >= 8
     found = {}
     for path in pages:

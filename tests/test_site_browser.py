@@ -6,8 +6,9 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from conftest import built_pages
 from playwright.sync_api import expect
+
+from buildlib.pages import built_pages
 
 SCHEMES = {"light": "default", "dark": "slate"}  # prefers-color-scheme -> Material's palette scheme
 
