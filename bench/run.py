@@ -53,7 +53,7 @@ from chromium_pages import (  # noqa: E402
 )
 from first_serve import kept_part  # noqa: E402
 
-from buildlib import compress  # noqa: E402
+from buildlib import compress, engine_bundle  # noqa: E402
 from buildlib.nginx import NginxServer  # noqa: E402
 from buildlib.pages import built_pages  # noqa: E402
 
@@ -661,7 +661,8 @@ def report(args, info, builds, lh, desk: DeskResults | None, boot: BootResults |
         f"| pages without the Desk download no Pyodide bytes (Lighthouse, load until idle) |"
         f" {f'{max(others) / 1e6:.2f} MB at most, on {len(others)} page run(s)' if others else 'n/a'} | 0 |"
         f" {verdict(no_pyodide_ok)} |",
-        f"| (reported) the memory snapshot the Desk restores: raw / brotli / gzip | {snapshot_sizes(args)} | – | – |",
+        f"| (reported) the memory snapshot the Desk restores: in memory / shipped / brotli / gzip |"
+        f" {snapshot_sizes(args)} | – | – |",
         f"| (reported) in Chromium: the Desk's worker to its first answer, from the snapshot, cold |"
         f" {fmt(desk.worker_restored)} = {_x(ratio(desk.worker_restored, desk.worker_fresh))} |"
         f" the same worker booted fresh, cold {fmt(desk.worker_fresh)} | – |",
@@ -793,14 +794,17 @@ def _node_cell(node: dict | None) -> str:
 
 
 def snapshot_sizes(args) -> str:
-    """The built site's memory snapshot: its raw size and the sizes of its pre-compressed copies."""
+    """The built site's memory snapshot: its size in memory (from its header), as shipped, and the sizes of its
+    pre-compressed copies."""
     found = sorted((args.out_dir.resolve() / "site" / "assets" / "desk").glob("snapshot.*.bin"))
     if not found:
         return "n/a (no snapshot in the built site)"
-    raw = found[0]
-    sizes = [raw.stat().st_size] + [
-        raw.with_name(raw.name + suffix).stat().st_size if raw.with_name(raw.name + suffix).exists() else None
-        for suffix in (".br", ".gz")]
+    shipped = found[0]
+    head = shipped.read_bytes()[:16]
+    restored = int.from_bytes(head[8:12], "little") if head[:8] == engine_bundle.SPARSE_MAGIC else None
+    sizes = [restored, shipped.stat().st_size] + [
+        shipped.with_name(shipped.name + suffix).stat().st_size if shipped.with_name(shipped.name + suffix).exists()
+        else None for suffix in (".br", ".gz")]
     return " / ".join("n/a" if size is None else f"{size / 1e6:.2f} MB" for size in sizes)
 
 

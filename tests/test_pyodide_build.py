@@ -6,6 +6,7 @@ import base64
 import hashlib
 import json
 import re
+import struct
 import zipfile
 from pathlib import Path
 
@@ -152,6 +153,43 @@ def test_the_snapshot_key_covers_the_pyodide_version_the_stdlib_the_engine_and_t
     assert key != engine_bundle.snapshot_key("1", b"stdlib2", b"engine", b"lock")
     assert key != engine_bundle.snapshot_key("1", b"stdlib", b"engine2", b"lock")
     assert key != engine_bundle.snapshot_key("1", b"stdlib", b"engine", b"lock2")
+
+
+def dense(packed: bytes) -> bytes:
+    """A second reader of the shipped snapshot form (the worker's `inflate` is the first), strict about bounds."""
+    assert packed[:8] == engine_bundle.SPARSE_MAGIC
+    size, count = struct.unpack_from("<II", packed, 8)
+    table = [struct.unpack_from("<II", packed, 16 + 8 * part) for part in range(count)]
+    heap, at, end = bytearray(size), 16 + 8 * count, 0
+    for offset, length in table:
+        assert offset >= end and length > 0 and offset + length <= size
+        heap[offset:offset + length] = packed[at:at + length]
+        at, end = at + length, offset + length
+    assert at == len(packed)
+    return bytes(heap)
+
+
+@pytest.mark.parametrize("heap", [
+    b"", b"\0" * 1000, b"x" * 1000, b"\0" * 64 + b"x", b"x" + b"\0" * 64, b"x" + b"\0" * 63 + b"y",
+    b"x" + b"\0" * 64 + b"y", b"\0" * 200 + b"abc" + b"\0" * 65 + b"def" + b"\0" * 300, bytes(range(256)) * 40,
+], ids=["empty", "all zeros", "no zeros", "leading run", "trailing run", "run too short to leave out",
+        "shortest run left out", "runs between parts", "mixed bytes"])
+def test_the_shipped_snapshot_form_gives_back_every_byte(heap):
+    packed = engine_bundle.sparse(heap)
+    assert dense(packed) == heap
+    if b"\0" * engine_bundle.SPARSE_MIN_RUN not in heap:
+        assert len(packed) == 16 + (8 if heap else 0) + len(heap)  # nothing left out: one part, or none
+
+
+def test_the_site_ships_the_memory_snapshot_without_its_runs_of_zeros(site_dir):
+    page = (site_dir / "cancellation" / "index.html").read_text(encoding="utf-8")
+    config = json.loads(re.search(r'id="decision-desk-config"[^>]*>(.*?)</template>', page, re.S)[1])
+    page_dir = site_dir / "cancellation"
+    stdlib, engine, lock = ((page_dir / config[key]).resolve().read_bytes() for key in ("stdlib", "engine", "lock"))
+    heap, _ = engine_bundle.memory_snapshot(engine_bundle.pyodide_version(), stdlib, engine, lock)
+    shipped = (page_dir / config["snapshot"]).resolve().read_bytes()
+    assert dense(shipped) == heap
+    assert len(shipped) < len(heap) / 2  # three quarters of a fresh interpreter's heap are zeros
 
 
 def test_the_page_names_the_snapshot_built_from_its_own_stdlib_and_engine_with_its_integrity(site_dir):

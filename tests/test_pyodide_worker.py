@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import struct
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -269,11 +270,43 @@ def test_a_snapshot_of_another_build_is_refused_and_the_worker_boots_normally(co
     _answers_like_cpython(page)
 
 
+def _serve_snapshot(context, body: bytes) -> str:
+    """Serve `body` as the snapshot; the integrity that lets it through."""
+    context.route("**/desk/snapshot.*.bin", lambda route: route.fulfill(status=200, body=body))
+    return "sha384-" + base64.b64encode(hashlib.sha384(body).digest()).decode()
+
+
 def test_bytes_that_are_no_pyodide_snapshot_are_refused_and_the_worker_boots_normally(context, site_dir, site_url):
-    foreign = bytes(range(256)) * 4096  # passes the integrity it is given; Pyodide refuses it
-    integrity = "sha384-" + base64.b64encode(hashlib.sha384(foreign).digest()).decode()
-    context.route("**/desk/snapshot.*.bin", lambda route: route.fulfill(status=200, body=foreign))
+    foreign = engine_bundle.sparse(bytes(range(256)) * 4096)  # well packed, passes its integrity; Pyodide refuses it
+    integrity = _serve_snapshot(context, foreign)
     page, ready = _boot_with_snapshot(context, site_dir, site_url, snapshotIntegrity=integrity)
     assert ready["type"] == "ready", ready
     assert ready["phases"]["snapshot"].startswith("refused:")
+    assert "malformed" not in ready["phases"]["snapshot"]
+    _answers_like_cpython(page)
+
+
+def _packed_wrongly(site_dir, how: str) -> bytes:
+    shipped = (site_dir / built(site_dir, "assets/desk/snapshot.*.bin")).read_bytes()
+    size, count = struct.unpack_from("<II", shipped, 8)
+    if how == "raw heap":  # the unpacked form, as an older build might have shipped it
+        return b"\0snp" + shipped[16:]
+    if how == "part past the end":
+        return shipped[:8] + struct.pack("<II", size // 2, count) + shipped[16:]
+    if how == "table past the bytes":
+        return shipped[:8] + struct.pack("<II", size, 2**28) + shipped[16:]
+    if how == "bytes left over":
+        return shipped + b"\1"
+    if how == "cut short":
+        return shipped[: len(shipped) // 2]
+    raise AssertionError(how)
+
+
+@pytest.mark.parametrize("how", ["raw heap", "part past the end", "table past the bytes", "bytes left over",
+                                 "cut short"])
+def test_a_snapshot_packed_wrongly_is_refused_and_the_worker_boots_normally(context, site_dir, site_url, how):
+    integrity = _serve_snapshot(context, _packed_wrongly(site_dir, how))
+    page, ready = _boot_with_snapshot(context, site_dir, site_url, snapshotIntegrity=integrity)
+    assert ready["type"] == "ready", ready
+    assert ready["phases"]["snapshot"].startswith("refused: the snapshot is malformed"), ready["phases"]["snapshot"]
     _answers_like_cpython(page)

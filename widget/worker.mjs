@@ -22,7 +22,8 @@
 // A bad message gets an error reply; nothing the page sends can crash the worker.
 //
 // The memory snapshot (buildlib/engine_bundle.py) is Python with the engine already imported, so a restore skips
-// Python's start-up and the engine import. It is used only when its bytes pass snapshotIntegrity and the
+// Python's start-up and the engine import. It ships without its runs of zero bytes (`inflate` puts them back)
+// and is used only when its bytes pass snapshotIntegrity, unpack cleanly, and the
 // restored interpreter carries snapshotKey (the build's key over the Pyodide version and wasm, the stdlib
 // and the engine archive); Pyodide itself refuses a snapshot of another build. A restore keeps the heap
 // but not the file system, so the engine archive is unpacked again (old links read its JSON files), and
@@ -163,7 +164,35 @@ async function fetchSnapshot(config) {
     throw new Error(`not downloaded or failed its integrity check (${describe(error)})`);
   }
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
+  return inflate(new Uint8Array(await response.arrayBuffer()));
+}
+
+// The snapshot as shipped leaves out its long runs of zero bytes (buildlib/engine_bundle.py, `sparse`):
+// "DESKSPR1", its size and the number of parts kept (uint32 LE), a table of (offset, length) per part, the
+// parts. A fresh buffer is all zeros, so putting it back is copying the parts to their offsets.
+const SPARSE_MAGIC = "DESKSPR1";
+const MAX_SNAPSHOT = 2 ** 31; // bytes; a wasm32 heap larger than that is not one of ours
+
+function inflate(packed) {
+  const malformed = (why) => new Error(`the snapshot is malformed (${why})`);
+  if (packed.length < 16 || String.fromCharCode(...packed.subarray(0, 8)) !== SPARSE_MAGIC) throw malformed("no header");
+  const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
+  const size = view.getUint32(8, true);
+  const count = view.getUint32(12, true);
+  let at = 16 + count * 8;
+  if (size > MAX_SNAPSHOT || at > packed.length) throw malformed("its table does not fit");
+  const heap = new Uint8Array(size);
+  let end = 0;
+  for (let part = 0; part < count; part += 1) {
+    const offset = view.getUint32(16 + part * 8, true);
+    const length = view.getUint32(20 + part * 8, true);
+    if (offset < end || offset + length > size || at + length > packed.length) throw malformed("a part is out of bounds");
+    heap.set(packed.subarray(at, at + length), offset);
+    at += length;
+    end = offset + length;
+  }
+  if (at !== packed.length) throw malformed("bytes are left over");
+  return heap;
 }
 
 // Restore the snapshot (rejects unless it carries the expected key). Pyodide awaits the snapshot's download
