@@ -18,9 +18,9 @@ A production build also ships a Pyodide memory snapshot of that interpreter with
 (widget/tools/make-snapshot.mjs), so the worker restores Python instead of starting it. Its key covers
 the Pyodide version and wasm, the stdlib and the engine archive; the build bakes the key into the snapshot
 and into the page config, and the worker restores only a snapshot carrying the key it was given, with the
-bytes checked by Subresource Integrity. Anything else, and any failure, is a normal boot. Three quarters of
-the snapshot's 30 MB are runs of zeros, so it ships without them (`sparse`; the worker puts them back): the
-browser then decompresses and hashes 12 MB on every visit instead of 30 MB.
+bytes matching their SHA-256 (an SRI string in the page). Anything else, and any failure, is a normal boot.
+Three quarters of the snapshot's 30 MB are runs of zeros, so it ships without them (`sparse`; the worker puts
+them back): the browser then decompresses and hashes 12 MB on every visit instead of 30 MB.
 """
 
 from __future__ import annotations
@@ -432,8 +432,8 @@ def sparse(snapshot: bytes) -> bytes:
         snapshot[start:end] for start, end in parts)
 
 
-def _integrity(content: bytes) -> str:
-    return "sha384-" + base64.b64encode(hashlib.sha384(content).digest()).decode()
+def _integrity(content: bytes, algorithm: str = "sha384") -> str:
+    return f"{algorithm}-" + base64.b64encode(hashlib.new(algorithm, content).digest()).decode()
 
 
 # --- The build's view ---------------------------------------------------------------------------
@@ -502,7 +502,8 @@ def prepare(options: BuildOptions, lang: str = "en") -> DeskBuild:
         content, key = memory_snapshot(version, stdlib, engine, lock)
         content = sparse(content)
         files["snapshot"] = ("snapshot.bin", content)
-        snapshot = {"snapshot_integrity": _integrity(content), "snapshot_key": key}
+        # sha256: the worker checks it with WebCrypto, where it is hardware-accelerated (widget/worker.mjs)
+        snapshot = {"snapshot_integrity": _integrity(content, "sha256"), "snapshot_key": key}
     paths = {key: _hashed(name, content) for key, (name, content) in files.items()}
     cdn = options.pyodide == "cdn"
     index_url = CDN_INDEX_URL.format(version=version) if cdn else SELF_HOST_DIR.format(version=version) + "/"

@@ -270,10 +270,56 @@ def test_a_snapshot_of_another_build_is_refused_and_the_worker_boots_normally(co
     _answers_like_cpython(page)
 
 
-def _serve_snapshot(context, body: bytes) -> str:
+def _serve_snapshot(context, body: bytes, algorithm: str = "sha256") -> str:
     """Serve `body` as the snapshot; the integrity that lets it through."""
     context.route("**/desk/snapshot.*.bin", lambda route: route.fulfill(status=200, body=body))
-    return "sha384-" + base64.b64encode(hashlib.sha384(body).digest()).decode()
+    return f"{algorithm}-" + base64.b64encode(hashlib.new(algorithm, body).digest()).decode()
+
+
+@pytest.mark.parametrize("algorithm", ["sha384", "sha512"])
+def test_a_snapshot_with_another_sri_hash_is_checked_and_restored(context, site_dir, site_url, algorithm):
+    body = (site_dir / built(site_dir, "assets/desk/snapshot.*.bin")).read_bytes()
+    integrity = _serve_snapshot(context, body, algorithm)
+    page, ready = _boot_with_snapshot(context, site_dir, site_url, snapshotIntegrity=integrity)
+    assert ready["type"] == "ready", ready
+    assert ready["phases"]["snapshot"] == "restored"
+
+
+@pytest.mark.parametrize("integrity", ["md5-AAAA", "sha256", "sha256-", "not an integrity"])
+def test_an_integrity_the_worker_cannot_check_is_refused_with_the_valid_hashes(context, site_dir, site_url, integrity):
+    page, ready = _boot_with_snapshot(context, site_dir, site_url, snapshotIntegrity=integrity)
+    assert ready["type"] == "ready", ready
+    assert ready["phases"]["snapshot"] == (
+        "refused: its integrity names no hash this worker checks (sha256, sha384, sha512)")
+    _answers_like_cpython(page)
+
+
+INSECURE_ORIGIN = "http://desk.invalid/"  # not HTTPS, not localhost: no WebCrypto in its pages and workers
+
+
+def _serve_insecurely(context, site_url: str) -> None:
+    """Serve the site at INSECURE_ORIGIN too (Chromium routes its requests to the real server)."""
+    def forward(route):
+        response = route.fetch(url=site_url + route.request.url[len(INSECURE_ORIGIN):])
+        route.fulfill(response=response)
+    context.route(INSECURE_ORIGIN + "**", forward)
+
+
+@pytest.mark.parametrize("corrupt", [False, True])
+def test_without_webcrypto_fetch_checks_the_snapshot_integrity(context, site_dir, site_url, corrupt):
+    _serve_insecurely(context, site_url)
+    if corrupt:
+        body = bytearray((site_dir / built(site_dir, "assets/desk/snapshot.*.bin")).read_bytes())
+        body[len(body) // 2] ^= 0xFF
+        context.route("**/desk/snapshot.*.bin", lambda route: route.fulfill(status=200, body=bytes(body)))
+    page, ready = _boot_with_snapshot(context, site_dir, INSECURE_ORIGIN)
+    assert page.evaluate("() => window.isSecureContext") is False
+    assert ready["type"] == "ready", ready
+    if corrupt:
+        assert ready["phases"]["snapshot"].startswith("refused: not downloaded or failed its integrity check")
+        _answers_like_cpython(page)
+    else:
+        assert ready["phases"]["snapshot"] == "restored"
 
 
 def test_bytes_that_are_no_pyodide_snapshot_are_refused_and_the_worker_boots_normally(context, site_dir, site_url):
