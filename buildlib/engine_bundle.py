@@ -388,6 +388,21 @@ def memory_snapshot(version: str, stdlib: bytes, engine: bytes, lock: bytes) -> 
         _THIS_PROCESS[cached] = cached.read_bytes()
         return _THIS_PROCESS[cached], key
     log.info("Decision Desk: making the memory snapshot with Pyodide under Node (once per engine change)")
+    snapshot = make_memory_snapshot(stdlib, engine, lock, key)
+    SNAPSHOT_CACHE_DIR.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
+    partial.write_bytes(snapshot)
+    partial.replace(cached)
+    for stale in sorted(SNAPSHOT_CACHE_DIR.glob("*.bin"), key=lambda p: p.stat().st_mtime, reverse=True)[2:]:
+        stale.unlink(missing_ok=True)
+    _THIS_PROCESS[cached] = snapshot
+    return snapshot, key
+
+
+def make_memory_snapshot(stdlib: bytes, engine: bytes, lock: bytes, key: str) -> bytes:
+    """A new snapshot (no cache), made by Pyodide under Node with widget/tools/make-snapshot.mjs, restored once
+    there and checked against CPython. The same inputs make the same bytes (the tool stops the clock and
+    fixes the entropy while it makes it), so a rebuild elsewhere keeps the snapshot's content hash."""
     with tempfile.TemporaryDirectory(prefix="desk-snapshot-") as tmp:
         work = Path(tmp)
         for name, content in (("stdlib.zip", stdlib), ("engine.zip", engine), ("lock.json", lock)):
@@ -400,15 +415,7 @@ def memory_snapshot(version: str, stdlib: bytes, engine: bytes, lock: bytes) -> 
         if report.get("restoredKey") != key or report.get("restoredReply") != want:
             raise BuildError("the memory snapshot, restored under Node, does not answer as CPython does: "
                              f"{json.dumps(report.get('restoredReply'))[:300]}")
-        snapshot = out.read_bytes()
-    SNAPSHOT_CACHE_DIR.mkdir(parents=True, exist_ok=True)
-    partial = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
-    partial.write_bytes(snapshot)
-    partial.replace(cached)
-    for stale in sorted(SNAPSHOT_CACHE_DIR.glob("*.bin"), key=lambda p: p.stat().st_mtime, reverse=True)[2:]:
-        stale.unlink(missing_ok=True)
-    _THIS_PROCESS[cached] = snapshot
-    return snapshot, key
+        return out.read_bytes()
 
 
 # The shipped form: SPARSE_MAGIC, the snapshot's size and the number of parts kept (two little-endian uint32),

@@ -181,15 +181,30 @@ def test_the_shipped_snapshot_form_gives_back_every_byte(heap):
         assert len(packed) == 16 + (8 if heap else 0) + len(heap)  # nothing left out: one part, or none
 
 
-def test_the_site_ships_the_memory_snapshot_without_its_runs_of_zeros(site_dir):
+def _snapshot_inputs(site_dir) -> tuple[dict, bytes, bytes, bytes]:
     page = (site_dir / "cancellation" / "index.html").read_text(encoding="utf-8")
     config = json.loads(re.search(r'id="decision-desk-config"[^>]*>(.*?)</template>', page, re.S)[1])
     page_dir = site_dir / "cancellation"
-    stdlib, engine, lock = ((page_dir / config[key]).resolve().read_bytes() for key in ("stdlib", "engine", "lock"))
+    return config, *((page_dir / config[key]).resolve().read_bytes() for key in ("stdlib", "engine", "lock"))
+
+
+def test_the_site_ships_the_memory_snapshot_without_its_runs_of_zeros(site_dir):
+    config, stdlib, engine, lock = _snapshot_inputs(site_dir)
     heap, _ = engine_bundle.memory_snapshot(engine_bundle.pyodide_version(), stdlib, engine, lock)
-    shipped = (page_dir / config["snapshot"]).resolve().read_bytes()
+    shipped = (site_dir / "cancellation" / config["snapshot"]).resolve().read_bytes()
     assert dense(shipped) == heap
+    assert engine_bundle.sparse(heap) == shipped
     assert len(shipped) < len(heap) / 2  # three quarters of a fresh interpreter's heap are zeros
+
+
+def test_the_same_inputs_make_the_same_snapshot_byte_for_byte(site_dir):
+    """Made twice, uncached: the same bytes as each other and as the site's (so a rebuild on another
+    machine keeps the snapshot's content hash, and visitors keep their cached copy)."""
+    config, stdlib, engine, lock = _snapshot_inputs(site_dir)
+    first, second = (engine_bundle.make_memory_snapshot(stdlib, engine, lock, config["snapshotKey"])
+                     for _ in range(2))
+    assert first == second
+    assert engine_bundle.sparse(first) == (site_dir / "cancellation" / config["snapshot"]).resolve().read_bytes()
 
 
 def test_the_page_names_the_snapshot_built_from_its_own_stdlib_and_engine_with_its_integrity(site_dir):

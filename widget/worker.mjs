@@ -51,7 +51,13 @@ def desk_call(lang, method, params):
     except Exception as error:
         return json.dumps({"ok": False, "error": {"kind": type(error).__name__, "message": str(error), "problems": {}}})
 `;
-const AFTER_RESTORE = 'import sys\nif "random" in sys.modules: sys.modules["random"].seed()';
+// A restore gives every visitor the heap the build made, random state included: reseed what holds one
+// (`random`, and tempfile's name sequence, which makes a new generator when its pid changes).
+const AFTER_RESTORE = `
+import sys
+if "random" in sys.modules: sys.modules["random"].seed()
+if hasattr(sys.modules.get("tempfile"), "_name_sequence"): sys.modules["tempfile"]._name_sequence._rng_pid = None
+`;
 
 let boot = null; // the Promise of the bridge's `call`, once init has arrived
 let outcome = null; // the ready or failed message, to repeat to a second init

@@ -16,6 +16,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { createRequire } from "node:module";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const { values: args } = parseArgs({
@@ -78,15 +79,38 @@ async function restore(snapshot) {
   const pyodide = await loadPyodide({ ...base, _loadSnapshot: snapshot });
   const booted = performance.now();
   pyodide.unpackArchive(engine, "zip", { extractDir: ENGINE_DIR });
-  pyodide.runPython("import random; random.seed()");
   const bridge = pyodide.pyimport("policy_engine.bridge");
   const reply = JSON.parse(bridge.call("decide", DECIDE));
   const key = pyodide.runPython("import sys; getattr(sys, '_desk_snapshot_key', None)");
   return { bootMs: booted - started, answerMs: performance.now() - started, reply, key };
 }
 
+// The same inputs make the same snapshot, byte for byte (so a rebuild on another machine keeps its content
+// hash, and visitors keep their cached copy): while it is made, the clock stands still and the entropy is a
+// fixed stream. Pyodide under Node reads them with Date.now, performance.now and node:crypto's randomFillSync.
+// Whatever random state the heap holds is public in the file either way; the worker reseeds it after a
+// restore (widget/worker.mjs, AFTER_RESTORE).
+function reproducibly(run) {
+  const nodeCrypto = createRequire(import.meta.url)("node:crypto");
+  const clock = { now: Date.now, perf: performance.now, fill: nodeCrypto.randomFillSync };
+  let counter = 0;
+  Date.now = () => 1_700_000_000_000;
+  performance.now = () => 0;
+  nodeCrypto.randomFillSync = (view) => {
+    const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+    for (let index = 0; index < bytes.length; index += 1) bytes[index] = (counter++ * 167 + 13) & 0xff;
+    return view;
+  };
+  const restore = () => {
+    Date.now = clock.now;
+    performance.now = clock.perf;
+    nodeCrypto.randomFillSync = clock.fill;
+  };
+  return run().finally(restore);
+}
+
 try {
-  const made = await fresh({ _makeSnapshot: true });
+  const made = await reproducibly(() => fresh({ _makeSnapshot: true }));
   made.pyodide.globals.set("KEY", args.key);
   made.pyodide.runPython("import sys; sys._desk_snapshot_key = KEY; del KEY");
   const snapStarted = performance.now();
