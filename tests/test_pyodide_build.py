@@ -181,17 +181,18 @@ def test_the_shipped_snapshot_form_gives_back_every_byte(heap):
         assert len(packed) == 16 + (8 if heap else 0) + len(heap)  # nothing left out: one part, or none
 
 
-def _snapshot_inputs(site_dir) -> tuple[dict, bytes, bytes, bytes]:
-    page = (site_dir / "cancellation" / "index.html").read_text(encoding="utf-8")
-    config = json.loads(re.search(r'id="decision-desk-config"[^>]*>(.*?)</template>', page, re.S)[1])
+def _desk_files(site_dir) -> tuple[dict, bytes, bytes, bytes, bytes]:
+    """The Cancellation page's Desk config, and the snapshot, stdlib, engine and lockfile it names."""
     page_dir = site_dir / "cancellation"
-    return config, *((page_dir / config[key]).resolve().read_bytes() for key in ("stdlib", "engine", "lock"))
+    page = (page_dir / "index.html").read_text(encoding="utf-8")
+    config = json.loads(re.search(r'id="decision-desk-config"[^>]*>(.*?)</template>', page, re.S)[1])
+    return config, *((page_dir / config[key]).resolve().read_bytes()
+                     for key in ("snapshot", "stdlib", "engine", "lock"))
 
 
 def test_the_site_ships_the_memory_snapshot_without_its_runs_of_zeros(site_dir):
-    config, stdlib, engine, lock = _snapshot_inputs(site_dir)
+    _, shipped, stdlib, engine, lock = _desk_files(site_dir)
     heap, _ = engine_bundle.memory_snapshot(engine_bundle.pyodide_version(), stdlib, engine, lock)
-    shipped = (site_dir / "cancellation" / config["snapshot"]).resolve().read_bytes()
     assert dense(shipped) == heap
     assert engine_bundle.sparse(heap) == shipped
     assert len(shipped) < len(heap) / 2  # three quarters of a fresh interpreter's heap are zeros
@@ -200,19 +201,15 @@ def test_the_site_ships_the_memory_snapshot_without_its_runs_of_zeros(site_dir):
 def test_the_same_inputs_make_the_same_snapshot_byte_for_byte(site_dir):
     """Made twice, uncached: the same bytes as each other and as the site's (so a rebuild on another
     machine keeps the snapshot's content hash, and visitors keep their cached copy)."""
-    config, stdlib, engine, lock = _snapshot_inputs(site_dir)
+    config, shipped, stdlib, engine, lock = _desk_files(site_dir)
     first, second = (engine_bundle.make_memory_snapshot(stdlib, engine, lock, config["snapshotKey"])
                      for _ in range(2))
     assert first == second
-    assert engine_bundle.sparse(first) == (site_dir / "cancellation" / config["snapshot"]).resolve().read_bytes()
+    assert engine_bundle.sparse(first) == shipped
 
 
 def test_the_page_names_the_snapshot_built_from_its_own_stdlib_and_engine_with_its_integrity(site_dir):
-    page = (site_dir / "cancellation" / "index.html").read_text(encoding="utf-8")
-    config = json.loads(re.search(r'id="decision-desk-config"[^>]*>(.*?)</template>', page, re.S)[1])
-    page_dir = site_dir / "cancellation"
-    snapshot = (page_dir / config["snapshot"]).resolve().read_bytes()
+    config, snapshot, stdlib, engine, lock = _desk_files(site_dir)
     assert config["snapshotIntegrity"] == "sha256-" + base64.b64encode(hashlib.sha256(snapshot).digest()).decode()
-    stdlib, engine, lock = ((page_dir / config[key]).resolve().read_bytes() for key in ("stdlib", "engine", "lock"))
     assert config["snapshotKey"] == engine_bundle.snapshot_key(engine_bundle.pyodide_version(), stdlib, engine, lock)
     assert config["snapshotKey"].encode() in snapshot  # baked in: the worker checks it after a restore
