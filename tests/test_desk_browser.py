@@ -482,6 +482,27 @@ def test_instant_navigation_away_and_back_sets_the_desk_up_once_and_it_still_ans
     assert watch.errors == []
 
 
+def test_a_status_chosen_before_the_desk_is_set_up_starts_the_live_engine(context, site_url):
+    """A slow page: the visitor picks a status while the Desk's script is still on its way. The Desk shows
+    that choice's answer when it sets up, and the choice counts as intent: the engine goes live unasked."""
+    held = []
+    context.route("**/assets/desk/glue.*.mjs", lambda route: held.append(route))
+    page = context.new_page()
+    page.goto(f"{site_url}{DESK}", wait_until="commit")  # DOMContentLoaded waits for the held module script
+    expect(page.locator("label[for=dd-s-processing]")).to_be_visible()
+    for _ in range(200):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the Desk's script was not requested"
+    choose(page, "processing")  # no script of the Desk has run: the form alone
+    assert page.get_attribute("#decision-desk", "data-desk-setup") is None
+    held[0].continue_()
+    page.wait_for_selector('#decision-desk[data-desk-setup="1"]', state="attached")
+    shown(page, "processing")
+    wait_live(page)
+
+
 # --- The live engine cannot load ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("blocked", ["**/assets/desk/worker.*.mjs", "**/*.wasm"])

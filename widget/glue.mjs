@@ -545,7 +545,7 @@ function setup(root) {
     ticketCopied.textContent = (await copyText(ticketText, root)) ? words["ticket-copied"] : words["ticket-manual"];
   });
 
-  // -- start the live engine: at once for an answer link, else when the visitor shows intent --
+  // -- start the live engine: at once for an answer link or a choice already made, else on intent --
   // Not merely because the Desk is in view or the page is idle: on a phone the Desk is in view as the page
   // loads, and a boot then competes with the page's own work for the CPU (Lighthouse's TBT counted it).
   // Until the engine is live every choice is answered from the shipped answers, and a restore from the
@@ -564,7 +564,9 @@ function setup(root) {
   unrecognised = link.bad;
   showEngine();
   ticketMessage();
-  if (link.status) start();
+  // A status already chosen is intent too: an answer link, or a choice the visitor made before this setup
+  // (the page still loading on a slow phone, the browser restoring the form) which fired no listener here.
+  if (formChoice().status) start();
   const ready = loadAnswers(new URL(config.answers, location.href).href).then((loaded) => {
     data = loaded;
     const known = link.version !== null && Object.hasOwn(data.links, link.version); // not "constructor" & co.
