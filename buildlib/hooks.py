@@ -4,7 +4,8 @@ Each concern lives in its own module; this file only wires them to MkDocs' event
 languages (one build per language, joined in one site tree), pages (Jinja from the engine),
 engine_bundle (the engine and Pyodide packaged for the browser), desk_markup (the Desk's markup),
 desk_data (the answers as data), csp (Content-Security-Policy), drift (prose-rule drift and snapshots),
-compress (.gz/.br copies), headers (the response headers a web server sends: site/_headers).
+palette (a quiet start for Material's colour palette), compress (.gz/.br copies), headers (the response
+headers a web server sends: site/_headers).
 Every hook reads this build's options from the config it is given (options.options_of), and renders in
 the build's language (theme.language): the engine's words come out in it.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from policy_engine.i18n import SOURCE_LANGUAGE, language
 
-from . import compress, csp, desk_markup, drift, engine_bundle, headers, languages, pages
+from . import compress, csp, desk_markup, drift, engine_bundle, headers, languages, pages, palette
 from .options import options_of
 
 
@@ -63,6 +64,7 @@ def on_post_template(output_content, template_name, config):
 
 
 def on_post_build(config):
+    palette.quiet_palette_switch(config["site_dir"])
     site = languages.site_root(config)
     engine_bundle.write(engine_bundle.desk_of(config), site)
     if languages.language_of(config) != SOURCE_LANGUAGE:
