@@ -3,9 +3,10 @@
 Material's palette CSS holds `[data-md-color-switching] *, … {transition-duration: 0s !important}`, and its
 bundle sets `data-md-color-switching` on <body> at every page start (it applies the saved palette) and
 removes it a task later. A rule on "every descendant of <body> with this attribute" makes the browser
-restyle every element of the page twice, inside Material's start-up task: about 40 ms of Lighthouse's
-mobile blocking time on the Cancellation page (bench/RESULTS.md, issue 13). Without the rule a switch of
-scheme fades link colours in Material's own 125–250 ms transitions instead of swapping them at once.
+restyle every element of the page twice at its start: on the Cancellation page Lighthouse's mobile
+style-and-layout time fell from 308–359 ms to 254–284 ms without it (bench/RESULTS.md, issue 13, fourth
+pass). Without the rule a switch of scheme fades link colours in Material's own 125–250 ms transitions
+instead of swapping them at once.
 
 `quiet_palette_switch(site_dir)` runs from on_post_build on every language's build. It overwrites each such
 rule with as many spaces, so the file keeps its length and its source map stays exact.
