@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 import struct
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -17,6 +18,8 @@ from policy_engine import POLICY_VERSION, bridge
 from policy_engine.snapshots import available_versions
 
 pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # Runs in the page: start the site's worker, collect its messages, and expose helpers to the tests.
 START = """async ({worker, init, limitMs}) => {
@@ -356,3 +359,103 @@ def test_a_snapshot_packed_wrongly_is_refused_and_the_worker_boots_normally(cont
     assert ready["type"] == "ready", ready
     assert ready["phases"]["snapshot"].startswith("refused: the snapshot is malformed"), ready["phases"]["snapshot"]
     _answers_like_cpython(page)
+
+
+# --- A repeat visit: the snapshot from Cache Storage, where the first visit kept it ---------------------
+
+SNAPSHOT_CACHE = re.search(r'const SNAPSHOT_CACHE = "([^"]+)"', (ROOT / "widget" / "worker.mjs").read_text()).group(1)
+
+# Runs in the page: what the origin's Cache Storage holds, {cache name: [urls]}, once it holds `want` (or at
+# `limitMs`): the worker stores the snapshot in the background, after its first reply.
+CACHED = """async ({want, limitMs}) => {
+  const read = async () => {
+    const out = {};
+    for (const name of await caches.keys()) out[name] = (await (await caches.open(name)).keys()).map((r) => r.url);
+    return out;
+  };
+  const start = performance.now();
+  let seen = await read();
+  while (want && JSON.stringify(seen) !== JSON.stringify(want) && performance.now() - start < limitMs) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    seen = await read();
+  }
+  return seen;
+}"""
+PUT = """async ({name, url, from}) => {
+  const body = await (await fetch(from)).arrayBuffer();
+  await (await caches.open(name)).put(url, new Response(body));
+}"""
+STORED_LENGTH = """async ({name, url}) => {
+  const cached = await (await caches.open(name)).match(url);
+  return (await cached.arrayBuffer()).byteLength;
+}"""
+
+
+def _cache_holds(page, want: dict | None) -> dict:
+    return page.evaluate(CACHED, {"want": want, "limitMs": LIMIT_MS})
+
+
+def _page_with_cached(context, site_url: str, body: bytes, url: str | None = None) -> str:
+    """Put `body` into the snapshot cache under `url` (the page's snapshot URL by default); return that URL."""
+    seed = site_url + "test-seed.bin"  # the page fetches the bytes from here: much quicker than as JSON
+    context.route(seed, lambda route: route.fulfill(status=200, body=body))
+    page = context.new_page()
+    page.goto(site_url + "cancellation/")
+    url = url or page.evaluate(READ_SNAPSHOT)["snapshotURL"]
+    page.evaluate(PUT, {"name": SNAPSHOT_CACHE, "url": url, "from": seed})
+    page.close()
+    context.unroute(seed)
+    return url
+
+
+def test_a_repeat_visit_restores_the_snapshot_from_cache_storage_and_answers_like_cpython(context, site_dir, site_url):
+    page, first = _boot_with_snapshot(context, site_dir, site_url)
+    assert first["phases"]["snapshot"] == "restored" and first["phases"]["snapshotFrom"] == "network", first["phases"]
+    url = page.evaluate(READ_SNAPSHOT)["snapshotURL"]
+    page.evaluate("() => window.__desk.call('first', 'decide', {status: 'pending'})")
+    assert _cache_holds(page, {SNAPSHOT_CACHE: [url]}) == {SNAPSHOT_CACHE: [url]}
+    downloads: list[str] = []
+    context.on("request", lambda request: downloads.append(request.url) if request.url == url else None)
+    again, ready = _boot_with_snapshot(context, site_dir, site_url)
+    assert ready["type"] == "ready", ready
+    assert ready["phases"]["snapshot"] == "restored" and ready["phases"]["snapshotFrom"] == "cache", ready["phases"]
+    assert "snapshotCache" not in ready["phases"]
+    assert downloads == []  # not even from the HTTP cache
+    _answers_like_cpython(again)
+
+
+def test_a_cached_snapshot_that_fails_its_check_is_deleted_and_the_worker_downloads_it(context, site_dir, site_url):
+    good = (site_dir / built(site_dir, "assets/desk/snapshot.*.bin")).read_bytes()
+    flipped = bytearray(good)
+    flipped[len(flipped) // 2] ^= 0xFF  # a disk that flipped a bit: the integrity check catches it
+    url = _page_with_cached(context, site_url, bytes(flipped))
+    page, ready = _boot_with_snapshot(context, site_dir, site_url)
+    assert ready["type"] == "ready", ready
+    assert ready["phases"]["snapshotCache"] == "deleted: it failed its integrity check"
+    assert ready["phases"]["snapshot"] == "restored" and ready["phases"]["snapshotFrom"] == "network"
+    _answers_like_cpython(page)
+    assert _cache_holds(page, {SNAPSHOT_CACHE: [url]}) == {SNAPSHOT_CACHE: [url]}
+    assert page.evaluate(STORED_LENGTH, {"name": SNAPSHOT_CACHE, "url": url}) == len(good)
+
+
+def test_a_cached_snapshot_the_restore_refuses_is_deleted_and_the_worker_boots_normally(context, site_dir, site_url):
+    foreign = engine_bundle.sparse(bytes(range(256)) * 4096)  # passes its integrity and unpacks; Pyodide refuses it
+    integrity = "sha256-" + base64.b64encode(hashlib.sha256(foreign).digest()).decode()
+    _page_with_cached(context, site_url, foreign)
+    page, ready = _boot_with_snapshot(context, site_dir, site_url, snapshotIntegrity=integrity)
+    assert ready["type"] == "ready", ready
+    assert ready["phases"]["snapshot"].startswith("refused:") and ready["phases"]["snapshotFrom"] == "cache"
+    assert ready["phases"]["snapshotCache"] == "deleted: the restore refused it"
+    _answers_like_cpython(page)
+    assert _cache_holds(page, None) == {SNAPSHOT_CACHE: []}  # and nothing refused is stored again
+
+
+def test_keeping_a_snapshot_deletes_any_other_the_cache_held(context, site_dir, site_url):
+    page = context.new_page()
+    page.goto(site_url + "cancellation/")
+    url = page.evaluate(READ_SNAPSHOT)["snapshotURL"]
+    _page_with_cached(context, site_url, b"an earlier build's", url=url.replace("/snapshot.", "/snapshot.0ld"))
+    page, ready = _boot_with_snapshot(context, site_dir, site_url)
+    assert ready["phases"]["snapshot"] == "restored" and ready["phases"]["snapshotFrom"] == "network"
+    page.evaluate("() => window.__desk.call('first', 'decide', {status: 'pending'})")
+    assert _cache_holds(page, {SNAPSHOT_CACHE: [url]}) == {SNAPSHOT_CACHE: [url]}

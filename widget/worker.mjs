@@ -28,7 +28,8 @@
 // and the engine archive); Pyodide itself refuses a snapshot of another build. A restore keeps the heap
 // but not the file system, so the engine archive is unpacked again (old links read its JSON files), and
 // `random` is reseeded. If anything about the restore fails, the worker boots the normal way in the same
-// page load; `ready.phases.snapshot` says "restored", "none" or "refused: <why>".
+// page load; `ready.phases.snapshot` says "restored", "none" or "refused: <why>". After the first answer, a
+// snapshot that was downloaded is kept in Cache Storage for the next visit (`fetchSnapshot`).
 
 const ENGINE_DIR = "/home/pyodide/desk";
 // Subresource Integrity of the pinned pyodide.mjs, written here by the build (buildlib/engine_bundle.py).
@@ -62,6 +63,8 @@ if hasattr(sys.modules.get("tempfile"), "_name_sequence"): sys.modules["tempfile
 let boot = null; // the Promise of the bridge's `call`, once init has arrived
 let outcome = null; // the ready or failed message, to repeat to a second init
 let defaultLang = "en"; // the page's language, from init
+let afterFirstReply = null; // work that waits until the first reply is posted (storing the snapshot)
+const STORE_DELAY_MS = 2000; // ... or until this long after ready, if no call comes
 
 function post(message) {
   self.postMessage(message);
@@ -134,11 +137,14 @@ async function importPyodide(indexURL) {
 }
 
 // Where the boot time went, in ms since the worker was created (its performance.now()): when each phase
-// ended (init: the init message arrived; pyodideMjs: pyodide.mjs fetched, verified and imported;
+// ended (init: the init message arrived; cacheLookup: Cache Storage asked for the snapshot; pyodideMjs:
+// pyodide.mjs fetched, verified and imported;
 // loadPyodide: wasm compiled and Python started; engineFetched; unpacked: the engine archive unpacked;
 // imported: policy_engine.bridge imported; ready), and when each download finished as the browser saw it
-// (Resource Timing: asmMjsNet, wasmNet, stdlibNet, engineNet, snapshotNet). `snapshot` is not a time: it
-// says whether the memory snapshot was "restored", "none" was given, or it was "refused: <why>".
+// (Resource Timing: asmMjsNet, wasmNet, stdlibNet, engineNet, snapshotNet). Not times: `snapshot` says whether
+// the memory snapshot was "restored", "none" was given, or it was "refused: <why>"; `snapshotFrom`, where its
+// bytes came from ("cache": Cache Storage, "network": a download or the HTTP cache); `snapshotCache`, set when a
+// cached entry was "deleted: <why>".
 function timings(marks) {
   const phases = { ...marks };
   const names = { "pyodide.asm.mjs": "asmMjs", "pyodide.asm.wasm": "wasm", "stdlib": "stdlib", "engine": "engine", "snapshot": "snapshot" };
@@ -164,13 +170,49 @@ async function startPython(loadPyodide, options) {
 // ("sha256-<base64>"), checked here with WebCrypto rather than by fetch's `integrity` option. The check is the
 // same; fetch's costs about 50 ms more on every visit, for it holds the 12 MB body once more (bench/RESULTS.md).
 // WebCrypto exists only in a secure context (HTTPS, localhost); elsewhere fetch checks it.
+//
+// A repeat visit reads them from Cache Storage, where the first visit put them after it was ready: the same bytes
+// under the same content-hashed URL, checked against the same integrity, but not brotli-decoded again (the 12 MB
+// read in about 15 ms there, against about 80 ms from the HTTP cache; bench/RESULTS.md). A cached entry that fails
+// its check, cannot be unpacked or is refused by the restore is deleted; the snapshot then comes from the network
+// as on a first visit. The cache holds one snapshot: storing one deletes every other.
 const DIGESTS = { sha256: "SHA-256", sha384: "SHA-384", sha512: "SHA-512" };
+const SNAPSHOT_CACHE = "decision-desk-snapshot";
 
-async function fetchSnapshot(config) {
+async function openSnapshotCache() {
+  try {
+    return self.caches ? await self.caches.open(SNAPSHOT_CACHE) : null;
+  } catch {
+    return null; // storage blocked or unavailable (some private modes): the network it is
+  }
+}
+// Opened while the page is still sending init: on a first visit the lookup then delays the download less.
+const snapshotCache = openSnapshotCache();
+
+async function checkIntegrity(packed, prefix, expected) {
+  const digest = new Uint8Array(await self.crypto.subtle.digest(DIGESTS[prefix], packed));
+  if (btoa(String.fromCharCode(...digest)) !== expected) throw new Error("it failed its integrity check");
+}
+
+// Resolves with {heap, from: "cache" | "network", packed}: the heap to restore, and the bytes as shipped.
+async function fetchSnapshot(config, marks) {
   if (!config.snapshotIntegrity || !config.snapshotKey) throw new Error("no integrity or key given for the snapshot");
   const [prefix, expected] = config.snapshotIntegrity.split(/-(.*)/s);
   if (!DIGESTS[prefix] || !expected) throw new Error(`its integrity names no hash this worker checks (${Object.keys(DIGESTS).join(", ")})`);
   const subtle = self.crypto && self.crypto.subtle;
+  const cache = subtle ? await snapshotCache : null;
+  const hit = cache ? await cache.match(config.snapshotURL).catch(() => undefined) : undefined;
+  marks.cacheLookup = Math.round(performance.now());
+  if (hit) {
+    try {
+      const packed = new Uint8Array(await hit.arrayBuffer());
+      await checkIntegrity(packed, prefix, expected);
+      return { heap: inflate(packed), from: "cache", packed };
+    } catch (error) {
+      marks.snapshotCache = `deleted: ${describe(error)}`;
+      await cache.delete(config.snapshotURL).catch(() => {});
+    }
+  }
   let response;
   try {
     response = await fetch(config.snapshotURL, subtle ? {} : { integrity: config.snapshotIntegrity });
@@ -179,11 +221,20 @@ async function fetchSnapshot(config) {
   }
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   const packed = new Uint8Array(await response.arrayBuffer());
-  if (subtle) {
-    const digest = new Uint8Array(await subtle.digest(DIGESTS[prefix], packed));
-    if (btoa(String.fromCharCode(...digest)) !== expected) throw new Error("it failed its integrity check");
+  if (subtle) await checkIntegrity(packed, prefix, expected);
+  return { heap: inflate(packed), from: "network", packed };
+}
+
+// After a restore from the network: keep the snapshot for the next visit, in place of any other.
+async function storeSnapshot(url, packed) {
+  const cache = await snapshotCache;
+  if (!cache) return;
+  try {
+    await cache.put(url, new Response(packed, { headers: { "content-type": "application/octet-stream" } }));
+    for (const request of await cache.keys()) if (request.url !== url) await cache.delete(request);
+  } catch {
+    // over quota, or storage went away: the next visit reads the HTTP cache instead
   }
-  return inflate(packed);
 }
 
 // The snapshot as shipped leaves out its long runs of zero bytes (buildlib/engine_bundle.py, `sparse`):
@@ -217,7 +268,9 @@ function inflate(packed) {
 // Restore the snapshot (rejects unless it carries the expected key). Pyodide awaits the snapshot's download
 // only once it has started fetching its own files, so the downloads run side by side.
 async function restore(loadPyodide, options, snapshot, key) {
-  const pyodide = await startPython(loadPyodide, { ...options, _loadSnapshot: snapshot });
+  const heap = snapshot.then((bytes) => bytes.heap);
+  heap.catch(() => {}); // awaited by loadPyodide, which may take a while to get there: not an unhandled rejection
+  const pyodide = await startPython(loadPyodide, { ...options, _loadSnapshot: heap });
   if (pyodide.runPython("import sys; getattr(sys, '_desk_snapshot_key', None)") !== key) {
     throw new Error("the snapshot is not the one this page was built with");
   }
@@ -248,7 +301,9 @@ async function start(config) {
   const built = BUILT_LOCK.startsWith("@") ? undefined : BUILT_LOCK;
   const lock = config.lockURL ? fetchText(config.lockURL, "The Pyodide lockfile") : Promise.resolve(built);
   const catalog = config.catalogURL ? fetchBytes(config.catalogURL, "The language catalog") : undefined;
-  const snapshot = config.snapshotURL ? fetchSnapshot(config) : undefined;
+  const snapshot = config.snapshotURL ? fetchSnapshot(config, marks) : undefined;
+  let arrived = null; // the snapshot's bytes, once fetched: where they came from decides what is kept or deleted
+  if (snapshot) snapshot.then((bytes) => { arrived = bytes; }, () => {});
   for (const pending of [engine, lock, snapshot, catalog]) if (pending) pending.catch(() => {}); // awaited below
   const { loadPyodide } = await importPyodide(config.indexURL);
   mark("pyodideMjs");
@@ -265,6 +320,7 @@ async function start(config) {
   let pyodide = null;
   let bridge = null;
   marks.snapshot = "none";
+  let keep = null; // the snapshot as downloaded, to store once answered
   if (snapshot) {
     try {
       pyodide = await restore(loadPyodide, options, snapshot, config.snapshotKey);
@@ -272,6 +328,12 @@ async function start(config) {
       marks.snapshot = "restored";
     } catch (error) {
       marks.snapshot = `refused: ${describe(error)}`;
+    }
+    if (arrived) marks.snapshotFrom = arrived.from;
+    if (arrived && bridge && arrived.from === "network") keep = arrived.packed;
+    if (arrived && !bridge && arrived.from === "cache") {
+      marks.snapshotCache = "deleted: the restore refused it";
+      await snapshotCache.then((cache) => cache && cache.delete(config.snapshotURL)).catch(() => {});
     }
   }
   if (!bridge) {
@@ -292,7 +354,17 @@ async function start(config) {
     phases: timings(marks),
   };
   post(outcome);
+  if (keep) {
+    afterFirstReply = () => storeSnapshot(config.snapshotURL, keep);
+    setTimeout(runAfterFirstReply, STORE_DELAY_MS);
+  }
   return call;
+}
+
+function runAfterFirstReply() {
+  const task = afterFirstReply;
+  afterFirstReply = null;
+  if (task) task();
 }
 
 function init(message) {
@@ -363,6 +435,7 @@ async function call(message) {
     const lang = typeof message.lang === "string" ? message.lang : defaultLang;
     const reply = JSON.parse(bridgeCall(lang, message.method, params));
     post(reply.ok ? { type: "reply", id, ok: true, value: reply.value } : { type: "reply", id, ok: false, error: reply.error });
+    setTimeout(runAfterFirstReply, 0);
   } catch (error) {
     post(errorReply(id, "EngineError", `The policy engine failed: ${describe(error)}`));
   }
