@@ -46,6 +46,7 @@ if str(BENCH) not in sys.path:
 
 from chromium_pages import (  # noqa: E402
     BOOT_DESK_WORKER,
+    CACHE_STORED,
     INIT_SCRIPT,
     SELECT_MANY,
     SELECT_ONCE,
@@ -283,6 +284,8 @@ class LoadResult:
     longest_task_cpu: Metric = field(default_factory=Metric)
     requests: Metric = field(default_factory=Metric)
     restored: Metric = field(default_factory=Metric)  # 1 when the worker restored the memory snapshot, else 0
+    from_cache: Metric = field(default_factory=Metric)  # 1 when that snapshot came from Cache Storage, else 0
+    traced_live: Metric = field(default_factory=Metric)  # the live answer in a traced load (the trace's own cost in)
 
     def merge(self, other: LoadResult) -> None:
         for name in self.__dataclass_fields__:
@@ -358,12 +361,19 @@ def wait_in_page(page, condition: str, timeout_ms: int) -> bool:
     return bool(page.evaluate(script, timeout_ms))
 
 
-def measure_load(browser, page, transfers: Transfers, url: str, ready_js: str, reload: bool) -> LoadResult:
-    """Load (or reload) url with tracing on; wait until ready_js is true; collect the measurements."""
+def measure_load(browser, page, transfers: Transfers, url: str, ready_js: str, reload: bool,
+                 trace: bool) -> LoadResult:
+    """Load (or reload) url; wait until ready_js is true; collect the measurements.
+
+    Untraced, the times, bytes and requests; traced, the longest main-thread task (and the live answer as
+    `traced_live`). The trace records every style, layout and paint event, so it slows the Desk page, which
+    has many, more than the default boot's bare page: times are taken from loads without it.
+    """
     result = LoadResult()
     start = transfers.mark()
-    browser.start_tracing(page=page, categories=TRACE_CATEGORIES)
-    traced = True
+    if trace:
+        browser.start_tracing(page=page, categories=TRACE_CATEGORIES)
+    traced = trace
     try:
         if reload:
             page.reload(wait_until="commit")
@@ -374,8 +384,9 @@ def measure_load(browser, page, transfers: Transfers, url: str, ready_js: str, r
         end = transfers.mark()
         page.wait_for_load_state("load")
         data = page.evaluate("window.__bench") or {}
-        trace = browser.stop_tracing()
-        traced = False
+        if traced:
+            recorded = browser.stop_tracing()
+            traced = False
     except Exception as error:  # noqa: BLE001
         reason = _short(error)
         if "Timeout" in reason:
@@ -390,19 +401,24 @@ def measure_load(browser, page, transfers: Transfers, url: str, ready_js: str, r
             with contextlib.suppress(Exception):
                 browser.stop_tracing()
         return result
+    live = data.get("liveAnswer") or data.get("readyAt")
+    if trace:
+        longest, cpu = longest_main_thread_task(recorded)
+        if longest is None and data.get("longtasks") is not None:
+            longest = max(data["longtasks"], default=0.0)
+        result.longest_task.add(longest, "no main-thread tasks in the trace")
+        result.longest_task_cpu.add(cpu, "no main-thread tasks in the trace")
+        result.traced_live.add(live, "no live answer")
+        return result
     total, count = transfers.total(start, end)
     result.bytes.add(total)
     result.requests.add(count)
-    longest, cpu = longest_main_thread_task(trace)
-    if longest is None and data.get("longtasks") is not None:
-        longest = max(data["longtasks"], default=0.0)
-    result.longest_task.add(longest, "no main-thread tasks in the trace")
-    result.longest_task_cpu.add(cpu, "no main-thread tasks in the trace")
     result.first_answer.add(data.get("firstAnswer"), "no answer seen")
-    result.live_answer.add(data.get("liveAnswer") or data.get("readyAt"), "no live answer")
+    result.live_answer.add(live, "no live answer")
     result.boot.add(data.get("bootMs"), "the worker's ready message carried no bootMs")
     if data.get("snapshot") is not None:
         result.restored.add(1.0 if data["snapshot"] == "restored" else 0.0)
+        result.from_cache.add(1.0 if data.get("snapshotFrom") == "cache" else 0.0)
     return result
 
 
@@ -443,13 +459,18 @@ def measure_desk(results: DeskResults, browser, desk_url: str, plain_url: str | 
     one selection before Pyodide is ready, and the plain Material page's longest task."""
     deep = f"{desk_url}?status={DESK_STATUS}"
     ready = "window.__bench && window.__bench.liveAnswer !== null && window.__bench.firstAnswer !== null"
-    context = browser.new_context()
-    try:
+    for trace in (True, False):  # the untraced pair last: its page then times the selections
+        context = browser.new_context()
         context.add_init_script(INIT_SCRIPT)
         transfers = Transfers(context)
         page = context.new_page()
-        results.cold.merge(measure_load(browser, page, transfers, deep, ready, reload=False))
-        results.warm.merge(measure_load(browser, page, transfers, deep, ready, reload=True))
+        results.cold.merge(measure_load(browser, page, transfers, deep, ready, reload=False, trace=trace))
+        with contextlib.suppress(Exception):  # not stored: the warm load says so ("0 of them from Cache Storage")
+            page.evaluate(CACHE_STORED, 5000)
+        results.warm.merge(measure_load(browser, page, transfers, deep, ready, reload=True, trace=trace))
+        if trace:
+            context.close()
+    try:
         if selections:
             try:
                 out = page.evaluate(SELECT_MANY, selections)
@@ -498,7 +519,7 @@ def measure_desk(results: DeskResults, browser, desk_url: str, plain_url: str | 
             context.add_init_script(INIT_SCRIPT)
             page = context.new_page()
             loaded = "document.readyState === 'complete'"
-            load = measure_load(browser, page, Transfers(context), plain_url, loaded, reload=False)
+            load = measure_load(browser, page, Transfers(context), plain_url, loaded, reload=False, trace=True)
             results.plain_longest_task.samples += load.longest_task.samples
             results.plain_longest_task.reasons += load.longest_task.reasons
             results.plain_longest_task_cpu.samples += load.longest_task_cpu.samples
@@ -514,13 +535,16 @@ def measure_default_boot(results: BootResults, browser, boot_url: str, time_deci
     for mode in ("worker", "main"):
         cold, warm = (results.worker_cold, results.worker_warm) if mode == "worker" else (
             results.main_cold, results.main_warm)
-        context = browser.new_context()
-        try:
+        for trace in (True, False):  # the untraced pair last: its page then times `decide`
+            context = browser.new_context()
             transfers = Transfers(context)
             page = context.new_page()
             url = f"{boot_url}?mode={mode}"
-            cold.merge(measure_load(browser, page, transfers, url, ready, reload=False))
-            warm.merge(measure_load(browser, page, transfers, url, ready, reload=True))
+            cold.merge(measure_load(browser, page, transfers, url, ready, reload=False, trace=trace))
+            warm.merge(measure_load(browser, page, transfers, url, ready, reload=True, trace=trace))
+            if trace:
+                context.close()
+        try:
             failed = page.evaluate("window.__bench.failed")
             if failed:
                 for load in (cold, warm):
@@ -676,6 +700,7 @@ def report(args, info, builds, lh, desk: DeskResults | None, boot: BootResults |
     rows = [
         ("time to first visible answer", "first_answer", "ms"),
         ("time to live Pyodide answer (default boot: to ready)", "live_answer", "ms"),
+        ("the same, in a traced load (the trace's own cost included)", "traced_live", "ms"),
         ("Pyodide boot alone (worker's bootMs)", "boot", "ms"),
         ("bytes transferred before the live answer", "bytes", "MB"),
         ("longest main-thread task (wall)", "longest_task", "ms"),
@@ -691,7 +716,11 @@ def report(args, info, builds, lh, desk: DeskResults | None, boot: BootResults |
         "## The Desk in headless Chromium against a default Pyodide boot",
         "",
         f"Times are from navigation start, in the page's clock, to the frame after the answer. Desk: "
-        f"`?status={DESK_STATUS}`. Warm = reload in the same browser context (HTTP cache kept, files revalidated). "
+        f"`?status={DESK_STATUS}`. Warm = reload in the same browser context (HTTP cache and Cache Storage kept, "
+        "files revalidated). "
+        "Times, bytes and requests are from loads without a trace; the longest task is from a second pair of "
+        "loads, traced (a trace slows the Desk page, with its many style and layout events, more than the "
+        "default boot's bare page). "
         "Longest task: wall time is what a visitor feels; CPU time is the task's own work, which a machine busy "
         "with other processes does not inflate.",
         "",
@@ -759,9 +788,12 @@ def report(args, info, builds, lh, desk: DeskResults | None, boot: BootResults |
 
 
 def _restored(load: LoadResult) -> str:
-    """'snapshot restored in 5 of 5 loads', from the worker's ready.phases.snapshot."""
+    """'snapshot restored in 5 of 5 loads, 5 of them from Cache Storage', from the worker's ready.phases."""
     samples = load.restored.samples
-    return f"snapshot restored in {int(sum(samples))} of {len(samples)} loads" if samples else "snapshot: n/a"
+    if not samples:
+        return "snapshot: n/a"
+    return (f"snapshot restored in {int(sum(samples))} of {len(samples)} loads,"
+            f" {int(sum(load.from_cache.samples))} of them from Cache Storage")
 
 
 def node_snapshot(site: Path, runs: int) -> dict:
