@@ -366,8 +366,9 @@ def measure_load(browser, page, transfers: Transfers, url: str, ready_js: str, r
     """Load (or reload) url; wait until ready_js is true; collect the measurements.
 
     Untraced, the times, bytes and requests; traced, the longest main-thread task (and the live answer as
-    `traced_live`). The trace records every style, layout and paint event, so it slows the Desk page, which
-    has many, more than the default boot's bare page: times are taken from loads without it.
+    `traced_live`). A trace records every style, layout and paint event, a cost no visitor pays and one that
+    grows with the page's work (the Desk page has much more of it than the default boot's bare page), so the
+    times come from loads without it; the report sets the traced live answer beside them.
     """
     result = LoadResult()
     start = transfers.mark()
@@ -718,9 +719,8 @@ def report(args, info, builds, lh, desk: DeskResults | None, boot: BootResults |
         f"Times are from navigation start, in the page's clock, to the frame after the answer. Desk: "
         f"`?status={DESK_STATUS}`. Warm = reload in the same browser context (HTTP cache and Cache Storage kept, "
         "files revalidated). "
-        "Times, bytes and requests are from loads without a trace; the longest task is from a second pair of "
-        "loads, traced (a trace slows the Desk page, with its many style and layout events, more than the "
-        "default boot's bare page). "
+        "Times, bytes and requests are from loads without a trace, which no visitor has running; the longest "
+        "task is from a second pair of loads, traced, whose live answer is in its own row. "
         "Longest task: wall time is what a visitor feels; CPU time is the task's own work, which a machine busy "
         "with other processes does not inflate.",
         "",
