@@ -171,7 +171,7 @@ async function startPython(loadPyodide, options) {
 // same; fetch's costs about 50 ms more on every visit, for it holds the 12 MB body once more (bench/RESULTS.md).
 // WebCrypto exists only in a secure context (HTTPS, localhost); elsewhere fetch checks it.
 //
-// A repeat visit reads them from Cache Storage, where the first visit put them after it was ready: the same bytes
+// A repeat visit reads them from Cache Storage, where the first visit put them after its first answer: the same bytes
 // under the same content-hashed URL, checked against the same integrity, but not brotli-decoded again (the 12 MB
 // read in about 15 ms there, against about 80 ms from the HTTP cache; bench/RESULTS.md). A cached entry that fails
 // its check, cannot be unpacked or is refused by the restore is deleted; the snapshot then comes from the network
@@ -268,8 +268,15 @@ function inflate(packed) {
 // Restore the snapshot (rejects unless it carries the expected key). Pyodide awaits the snapshot's download
 // only once it has started fetching its own files, so the downloads run side by side.
 async function restore(loadPyodide, options, snapshot, key) {
-  const heap = snapshot.then((bytes) => bytes.heap);
-  heap.catch(() => {}); // awaited by loadPyodide, which may take a while to get there: not an unhandled rejection
+  // Pyodide keeps its options as long as the worker lives: a promise of the heap would keep its 31 MB too. This
+  // thenable hands the heap over once and keeps no hold on it, so it is freed once copied into the interpreter.
+  const heap = {
+    then: (resolve, reject) => snapshot.then((bytes) => {
+      const handed = bytes.heap;
+      bytes.heap = null;
+      resolve(handed);
+    }, reject),
+  };
   const pyodide = await startPython(loadPyodide, { ...options, _loadSnapshot: heap });
   if (pyodide.runPython("import sys; getattr(sys, '_desk_snapshot_key', None)") !== key) {
     throw new Error("the snapshot is not the one this page was built with");
@@ -329,11 +336,14 @@ async function start(config) {
     } catch (error) {
       marks.snapshot = `refused: ${describe(error)}`;
     }
-    if (arrived) marks.snapshotFrom = arrived.from;
-    if (arrived && bridge && arrived.from === "network") keep = arrived.packed;
-    if (arrived && !bridge && arrived.from === "cache") {
-      marks.snapshotCache = "deleted: the restore refused it";
-      await snapshotCache.then((cache) => cache && cache.delete(config.snapshotURL)).catch(() => {});
+    if (arrived) {
+      marks.snapshotFrom = arrived.from;
+      if (bridge && arrived.from === "network") keep = arrived.packed;
+      arrived.packed = null; // Pyodide's options hold on to `snapshot`: the bytes go to the cache or nowhere
+      if (!bridge && arrived.from === "cache") {
+        marks.snapshotCache = "deleted: the restore refused it";
+        await snapshotCache.then((cache) => cache && cache.delete(config.snapshotURL)).catch(() => {});
+      }
     }
   }
   if (!bridge) {
