@@ -114,11 +114,22 @@ def test_sitemaps_robots_and_404_cover_the_russian_pages(site_dir, site_url):
 
 
 
-def _switch(page, lang: str) -> None:
+# Runs in the page: the place the reader is at (query and hash), and a click on the language's link in the same
+# task, so nothing can move the reader in between (Material's anchor tracking rewrites the hash as the page
+# scrolls, 250 ms after it settles, and a busy machine lets that land between a read and a separate click).
+CLICK_SWITCH = """(lang) => {
+  const here = location.search + location.hash;
+  document.querySelector(`a.md-select__link[hreflang="${lang}"]`).click();
+  return here;
+}"""
+
+
+def _switch(page, lang: str) -> str:
     """Choose a language as a keyboard user does: focus opens the selector (:focus-within) and keeps it open
-    whatever the pointer does, then the link is clicked; the next page may be slow on a busy machine."""
+    whatever the pointer does, then its link is clicked. Returns the query and hash the page had at the click."""
     page.locator(".md-header__option .md-select button").focus()
-    page.locator(f'a.md-select__link[hreflang="{lang}"]').click(timeout=60_000)
+    page.locator(f'a.md-select__link[hreflang="{lang}"]').wait_for(state="visible", timeout=60_000)
+    return page.evaluate(CLICK_SWITCH, lang)
 
 
 @pytest.mark.browser
@@ -127,13 +138,15 @@ def test_switching_language_on_an_answer_link_keeps_the_same_answer_and_section(
     page.goto(f"{site_url}cancellation/{query}#decision-desk")
     page.wait_for_selector('#decision-result[data-status="processing"]')
     english_rules = page.get_attribute("#decision-result", "data-rules")
-    _switch(page, "ru")
-    page.wait_for_url(f"{site_url}ru/cancellation/{query}#decision-desk", timeout=60_000)
+    here = _switch(page, "ru")
+    assert here.startswith(query), here  # the answer is still in the address, and the section if still in view
+    page.wait_for_url(f"{site_url}ru/cancellation/{here}", timeout=60_000)
     page.wait_for_selector('#decision-result[data-status="processing"][data-facts="wrong_link"]', timeout=60_000)
     assert page.get_attribute("#decision-result", "data-rules") == english_rules
     assert re.search(r"[а-яё]", page.locator("#decision-verdict").inner_text(), re.I)
-    _switch(page, "en")
-    page.wait_for_url(f"{site_url}cancellation/{query}#decision-desk", timeout=60_000)
+    here = _switch(page, "en")
+    assert here.startswith(query), here
+    page.wait_for_url(f"{site_url}cancellation/{here}", timeout=60_000)
 
 
 @pytest.mark.browser
@@ -143,8 +156,9 @@ def test_after_instant_navigation_the_switch_goes_to_the_page_in_view_and_its_se
     page.locator('.md-nav__link[href$="cancellation/"]').first.click()
     page.wait_for_url(f"{site_url}ru/cancellation/")
     page.evaluate("() => { location.hash = 'processing-orders'; }")
-    _switch(page, "en")
-    page.wait_for_url(f"{site_url}cancellation/#processing-orders")
+    here = _switch(page, "en")
+    assert here == "#processing-orders", here
+    page.wait_for_url(f"{site_url}cancellation/{here}")
 
 
 @pytest.mark.browser
