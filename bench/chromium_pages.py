@@ -312,8 +312,7 @@ async (fresh) => {
 """
 
 # In the page, after a first visit's live answer: wait (up to limitMs) until the origin's Cache Storage holds
-# an entry, as it does once the Desk's worker has kept its memory snapshot there for the next visit. A visitor's
-# next visit comes later than the bench's reload, which would otherwise cut the storing short.
+# an entry, as it does once the Desk's worker has kept its memory snapshot there for the next visit.
 CACHE_STORED = """
 async (limitMs) => {
   const start = performance.now();

@@ -423,6 +423,28 @@ def measure_load(browser, page, transfers: Transfers, url: str, ready_js: str, r
     return result
 
 
+def load_cold_and_warm(browser, url: str, ready_js: str, cold: LoadResult, warm: LoadResult, *, trace: bool,
+                       init_script: str | None = None, before_reload=None):
+    """Load url cold in a new context, then reload it warm, adding to `cold` and `warm`; return (context, page),
+    which the caller closes. `before_reload(page)` runs between the two loads."""
+    context = browser.new_context()
+    if init_script:
+        context.add_init_script(init_script)
+    transfers = Transfers(context)
+    page = context.new_page()
+    cold.merge(measure_load(browser, page, transfers, url, ready_js, reload=False, trace=trace))
+    if before_reload:
+        before_reload(page)
+    warm.merge(measure_load(browser, page, transfers, url, ready_js, reload=True, trace=trace))
+    return context, page
+
+
+def _until_snapshot_kept(page) -> None:
+    """A visitor's next visit comes later than the bench's reload: wait until the Desk has kept its snapshot."""
+    with contextlib.suppress(Exception):  # not kept: the warm load says so ("0 of them from Cache Storage")
+        page.evaluate(CACHE_STORED, 5000)
+
+
 @dataclass
 class DeskResults:
     cold: LoadResult = field(default_factory=LoadResult)
@@ -456,21 +478,14 @@ def _fail_all(results, reason: str) -> None:
 
 
 def measure_desk(results: DeskResults, browser, desk_url: str, plain_url: str | None, selections: int) -> None:
-    """One round: the Desk cold (new context) then warm (reload), `selections` in-page selections timed,
-    one selection before Pyodide is ready, and the plain Material page's longest task."""
+    """One round: the Desk cold (new context) then warm (reload), traced and untraced, `selections` in-page
+    selections timed, one selection before Pyodide is ready, and the plain Material page's longest task."""
     deep = f"{desk_url}?status={DESK_STATUS}"
     ready = "window.__bench && window.__bench.liveAnswer !== null && window.__bench.firstAnswer !== null"
-    for trace in (True, False):  # the untraced pair last: its page then times the selections
-        context = browser.new_context()
-        context.add_init_script(INIT_SCRIPT)
-        transfers = Transfers(context)
-        page = context.new_page()
-        results.cold.merge(measure_load(browser, page, transfers, deep, ready, reload=False, trace=trace))
-        with contextlib.suppress(Exception):  # not stored: the warm load says so ("0 of them from Cache Storage")
-            page.evaluate(CACHE_STORED, 5000)
-        results.warm.merge(measure_load(browser, page, transfers, deep, ready, reload=True, trace=trace))
-        if trace:
-            context.close()
+    pair = {"init_script": INIT_SCRIPT, "before_reload": _until_snapshot_kept}
+    context, _ = load_cold_and_warm(browser, deep, ready, results.cold, results.warm, trace=True, **pair)
+    context.close()
+    context, page = load_cold_and_warm(browser, deep, ready, results.cold, results.warm, trace=False, **pair)
     try:
         if selections:
             try:
@@ -536,15 +551,10 @@ def measure_default_boot(results: BootResults, browser, boot_url: str, time_deci
     for mode in ("worker", "main"):
         cold, warm = (results.worker_cold, results.worker_warm) if mode == "worker" else (
             results.main_cold, results.main_warm)
-        for trace in (True, False):  # the untraced pair last: its page then times `decide`
-            context = browser.new_context()
-            transfers = Transfers(context)
-            page = context.new_page()
-            url = f"{boot_url}?mode={mode}"
-            cold.merge(measure_load(browser, page, transfers, url, ready, reload=False, trace=trace))
-            warm.merge(measure_load(browser, page, transfers, url, ready, reload=True, trace=trace))
-            if trace:
-                context.close()
+        url = f"{boot_url}?mode={mode}"
+        context, _ = load_cold_and_warm(browser, url, ready, cold, warm, trace=True)
+        context.close()
+        context, page = load_cold_and_warm(browser, url, ready, cold, warm, trace=False)
         try:
             failed = page.evaluate("window.__bench.failed")
             if failed:
