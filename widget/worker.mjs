@@ -210,7 +210,7 @@ async function fetchSnapshot(config, marks) {
       return { heap: inflate(packed), from: "cache", packed };
     } catch (error) {
       marks.snapshotCache = `deleted: ${describe(error)}`;
-      await cache.delete(config.snapshotURL).catch(() => {});
+      await forgetSnapshot(config.snapshotURL);
     }
   }
   let response;
@@ -223,6 +223,12 @@ async function fetchSnapshot(config, marks) {
   const packed = new Uint8Array(await response.arrayBuffer());
   if (subtle) await checkIntegrity(packed, prefix, expected);
   return { heap: inflate(packed), from: "network", packed };
+}
+
+// A cached entry that failed: gone, so the next visit downloads the snapshot again.
+async function forgetSnapshot(url) {
+  const cache = await snapshotCache;
+  if (cache) await cache.delete(url).catch(() => {});
 }
 
 // After a restore from the network: keep the snapshot for the next visit, in place of any other.
@@ -342,7 +348,7 @@ async function start(config) {
       arrived.packed = null; // Pyodide's options hold on to `snapshot`: the bytes go to the cache or nowhere
       if (!bridge && arrived.from === "cache") {
         marks.snapshotCache = "deleted: the restore refused it";
-        await snapshotCache.then((cache) => cache && cache.delete(config.snapshotURL)).catch(() => {});
+        await forgetSnapshot(config.snapshotURL);
       }
     }
   }
